@@ -1,0 +1,93 @@
+# The project's verbs. `make help` lists them; the README explains each.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_VENV   ?= .venv-rasa
+SVC_VENV    ?= .venv
+PYTHON3     ?= python3
+RASA_PY     := $(RASA_VENV)/bin/python
+SVC_PY      := $(SVC_VENV)/bin/python
+RASA        := $(RASA_VENV)/bin/rasa
+SPACY_MODEL := models/spacy-en
+export PYTHONPATH := $(CURDIR)
+# TensorFlow and Rasa chatter: keep the console for what matters.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED := false
+
+TRAIN_DATA := data/nlu data/stories data/rules
+RESULTS    := results
+
+.PHONY: help setup train run test validate test-unit test-nlu test-stories test-e2e bench \
+        bench-load lock clean staff-user
+
+help:  ## list the project's commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# --- setup ------------------------------------------------------------------------------
+setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json  ## create both environments from the lock files (idempotent)
+	@echo "setup complete: Rasa env $(RASA_VENV), services env $(SVC_VENV)"
+
+$(RASA_VENV)/.installed: requirements/rasa.lock bot/tools/find-python310.sh
+	@py310=$$(bot/tools/find-python310.sh) || exit 1; \
+	  if [ ! -x $(RASA_PY) ] || ! $(RASA_PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	    rm -rf $(RASA_VENV) && $$py310 -m venv $(RASA_VENV); fi
+	$(RASA_PY) -m pip install -q --disable-pip-version-check -r requirements/rasa.lock
+	@touch $@
+
+$(SVC_VENV)/.installed: requirements/services.lock
+	@$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "error: the services need Python 3.11 or newer as '$(PYTHON3)' (set PYTHON3=...)"; exit 1; }
+	@[ -x $(SVC_PY) ] || $(PYTHON3) -m venv $(SVC_VENV)
+	$(SVC_PY) -m pip install -q --disable-pip-version-check -r requirements/services.lock
+	@touch $@
+
+# spaCy pipeline for tokens and lemmas, built locally from spaCy and spacy-lookups-data:
+# no model is downloaded, at setup or at run time.
+$(SPACY_MODEL)/meta.json: $(RASA_VENV)/.installed bot/tools/build_spacy_pipeline.py
+	$(RASA_PY) -m bot.tools.build_spacy_pipeline $(SPACY_MODEL)
+
+lock:  ## re-resolve requirements/*.in into the lock files (needs the package index)
+	bot/tools/lock.sh
+
+# --- train and run ----------------------------------------------------------------------
+train: setup  ## train the assistant into models/ (skipped when nothing changed)
+	$(RASA) train --fixed-model-name assistant --data $(TRAIN_DATA) --domain domain \
+	  --config config.yml --out models
+
+models/assistant.tar.gz:
+	$(MAKE) train
+
+run: setup models/assistant.tar.gz  ## start Rasa (5005) and the action server (5055); Ctrl-C stops all
+	bot/tools/run.sh
+
+# --- tests ------------------------------------------------------------------------------
+test: validate train test-unit test-nlu test-stories test-e2e  ## everything CI runs
+
+validate: setup  ## check the service directory and the Rasa training data
+	$(RASA_PY) -m bot.tools.validate_directory
+	$(RASA) data validate --data $(TRAIN_DATA) --domain domain --config config.yml \
+	  --fail-on-warnings
+
+test-unit: setup  ## pytest: assistant plug-ins, actions, directory (Rasa env); services (services env)
+	$(RASA_VENV)/bin/pytest -q tests/assistant tests/actions tests/directory
+	$(SVC_VENV)/bin/pytest -q tests/services
+
+test-nlu: models/assistant.tar.gz  ## held-out NLU evaluation with thresholds
+	rm -rf $(RESULTS)/nlu
+	$(RASA) test nlu --model models/assistant.tar.gz --nlu tests/nlu --out $(RESULTS)/nlu \
+	  --no-plot --no-errors
+	$(RASA_PY) -m bot.tools.check_nlu_report $(RESULTS)/nlu
+
+test-stories: models/assistant.tar.gz  ## test stories for every journey; any wrong prediction fails
+	$(RASA) test core --model models/assistant.tar.gz --stories tests/stories \
+	  --out $(RESULTS)/core --fail-on-prediction-errors --no-plot
+
+test-e2e: models/assistant.tar.gz  ## conversations through a real Rasa server and action server
+	$(SVC_VENV)/bin/pytest -q tests/e2e
+
+# --- benchmarks -------------------------------------------------------------------------
+bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa init` bot, same run
+	$(SVC_PY) -m bot.bench.compare
+
+clean:  ## remove results and trained models (keeps the environments)
+	rm -rf $(RESULTS) models/*.tar.gz

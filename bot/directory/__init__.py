@@ -1,0 +1,11 @@
+"""The service directory: sourced, dated facts about services, platforms and the law."""
+
+from bot.directory.directory import (  # noqa: F401
+    ADULT,
+    UNDER_18,
+    Directory,
+    Person,
+    cached_directory,
+    load_directory,
+)
+from bot.directory.schema import DirectoryError  # noqa: F401

@@ -1,0 +1,176 @@
+"""Loads the service directory from `data/directory/*.yml` and answers questions about it.
+
+Actions ask the directory for the entries that fit a person's country, age and situation;
+they never hard-code a number or a link.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.directory.schema import (
+    PARSERS,
+    UK_NATIONS,
+    DirectoryError,
+    EvidenceStep,
+    Jurisdiction,
+    Law,
+    Platform,
+    Service,
+    _Checker,
+    _records,
+)
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "directory"
+
+ADULT = "adult"
+UNDER_18 = "under_18"
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the person chose to tell us; every field may be unknown (None)."""
+
+    country: Optional[str] = None      # a schema.COUNTRY_CODES value
+    age: Optional[int] = None
+    age_group: Optional[str] = None    # "under_18" | "adult"
+    situation: Optional[str] = None    # a schema.SITUATIONS value
+
+    def age_range(self) -> Tuple[int, int]:
+        if self.age is not None:
+            return self.age, self.age
+        if self.age_group == UNDER_18:
+            return 0, 17
+        if self.age_group == ADULT:
+            return 18, 120
+        return 0, 120
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age_range()[1] < 18
+
+    @property
+    def is_adult(self) -> bool:
+        return self.age_range()[0] >= 18
+
+
+@dataclass(frozen=True)
+class Directory:
+    services: Tuple[Service, ...]
+    platforms: Tuple[Platform, ...]
+    jurisdictions: Tuple[Jurisdiction, ...]
+    laws: Tuple[Law, ...]
+    evidence: Tuple[EvidenceStep, ...]
+
+    def service(self, service_id: str) -> Service:
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        raise KeyError(service_id)
+
+    def find(self, kinds: Iterable[str], person: Person = Person(),
+             limit: Optional[int] = None) -> List[Service]:
+        """Services of any of `kinds` that the person is eligible for, in directory order."""
+        wanted = set(kinds)
+        found = [s for s in self.services
+                 if wanted.intersection(s.kinds) and self.eligible(s, person)]
+        return found[:limit] if limit else found
+
+    @staticmethod
+    def eligible(service: Service, person: Person) -> bool:
+        return (_country_matches(service.eligibility.countries, person.country)
+                and _age_matches(service, person)
+                and (person.situation is None or person.situation in service.situations))
+
+    def jurisdiction(self, code: Optional[str]) -> Jurisdiction:
+        """The person's jurisdiction; unknown means the UK, where most users are."""
+        code = code or "GB"
+        for j in self.jurisdictions:
+            if j.id == code:
+                return j
+        return self.jurisdiction("OTHER")
+
+    def laws_for(self, code: Optional[str]) -> List[Law]:
+        codes = {code or "GB"}
+        if "GB" in codes:
+            codes.update(UK_NATIONS)
+        return [law for law in self.laws if codes.intersection(law.jurisdictions)]
+
+    def platform(self, name_or_alias: str) -> Optional[Platform]:
+        key = name_or_alias.strip().lower()
+        for p in self.platforms:
+            if key == p.id or key in p.aliases:
+                return p
+        return None
+
+
+def _country_matches(eligible: Sequence[str], country: Optional[str]) -> bool:
+    if "*" in eligible:
+        return True
+    if country is None:
+        country = "GB"  # the default audience: services for any UK nation apply
+    if country in eligible:
+        return True
+    if country in UK_NATIONS:
+        return "GB" in eligible
+    if country == "GB":
+        # Nation unknown: a nation-specific service may still be the right one, and the
+        # renderer names its area.
+        return any(code in UK_NATIONS for code in eligible)
+    return False
+
+
+def _age_matches(service: Service, person: Person) -> bool:
+    low, high = person.age_range()
+    min_age = service.eligibility.min_age if service.eligibility.min_age is not None else 0
+    max_age = service.eligibility.max_age if service.eligibility.max_age is not None else 120
+    return low <= max_age and high >= min_age
+
+
+def load_directory(root: Optional[Path] = None) -> Directory:
+    """Reads and validates every directory file; raises DirectoryError listing all faults."""
+    root = Path(root or os.environ.get("DIRECTORY_DIR") or DEFAULT_ROOT)
+    checker = _Checker()
+    parsed = {}
+    for key, parse in PARSERS.items():
+        path = root / f"{key}.yml"
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            checker.fail(path.name, f"cannot read: {exc}")
+            doc = None
+        parsed[key] = tuple(_records(checker, doc, key, path.name, parse))
+    directory = Directory(**parsed)
+    _check_references(checker, directory)
+    if checker.problems:
+        raise DirectoryError(checker.problems)
+    return directory
+
+
+def _check_references(c: _Checker, d: Directory) -> None:
+    service_ids = {s.id for s in d.services}
+    for j in d.jurisdictions:
+        for sid in j.crisis_services:
+            if sid not in service_ids:
+                c.fail(f"jurisdictions.yml:{j.id}", f"unknown crisis service '{sid}'")
+    aliases = {}
+    for p in d.platforms:
+        for alias in p.aliases + (p.id,):
+            if alias in aliases and aliases[alias] != p.id:
+                c.fail(f"platforms.yml:{p.id}", f"alias '{alias}' also used by {aliases[alias]}")
+            aliases[alias] = p.id
+    for code in ("GB", "OTHER"):
+        if code not in {j.id for j in d.jurisdictions}:
+            c.fail("jurisdictions.yml", f"missing the '{code}' jurisdiction")
+
+
+@lru_cache(maxsize=4)
+def cached_directory(root: Optional[str] = None) -> Directory:
+    """The directory, loaded once per process (actions call this on every turn)."""
+    return load_directory(Path(root) if root else None)

@@ -1,0 +1,85 @@
+"""Turns directory records into short chat text, marking every unverified fact.
+
+Plain text only: each channel decides how to show links. A fact no source confirmed is
+never shown as if it were certain; an unverified number comes after the web address.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Optional
+
+from bot.directory.schema import EvidenceStep, Law, Platform, Provenance, Service
+
+UNVERIFIED = "(not yet confirmed, please check the website)"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _mark(text: str, provenance: Provenance, fact: str) -> str:
+    return f"{text} {UNVERIFIED}" if provenance.is_unverified(fact) else text
+
+
+def service_text(service: Service, with_summary: bool = True) -> str:
+    """One service: name, what it does, then ways to reach it, best-confirmed first."""
+    p = service.provenance
+    c = service.contact
+    head = f"{service.name}: {service.summary}" if with_summary else service.name
+    ways: List[str] = []
+    if c.phone and not p.is_unverified("phone"):
+        ways.append(f"Call {c.phone}")
+    if c.text:
+        ways.append(_mark(c.text, p, "text"))
+    if c.chat:
+        ways.append(_mark(f"Chat: {c.chat}", p, "chat"))
+    if c.web:
+        ways.append(_mark(c.web, p, "web"))
+    if c.email:
+        ways.append(_mark(f"Email {c.email}", p, "email"))
+    if c.phone and p.is_unverified("phone"):
+        ways.append(f"Phone {c.phone} {UNVERIFIED}")
+    lines = [head, " · ".join(ways)]
+    if service.hours:
+        lines.append(_mark(f"Open: {service.hours}", p, "hours"))
+    if service.note:
+        lines.append(service.note)
+    return "\n".join(line for line in lines if line)
+
+
+def services_text(services: Iterable[Service], with_summary: bool = True) -> str:
+    return "\n\n".join(service_text(s, with_summary) for s in services)
+
+
+def platform_text(platform: Platform) -> str:
+    p = platform.provenance
+    steps = "\n".join(f"{i}. {step}" for i, step in enumerate(platform.steps, 1))
+    links = "\n".join(_mark(f"{link.label}: {link.url}", p, "links") for link in platform.links)
+    text = f"{platform.name}\n{_mark(steps, p, 'steps')}"
+    if links:
+        text += f"\n{links}"
+    return text
+
+
+def law_text(law: Law) -> str:
+    text = f"{law.title}\n{law.summary}"
+    for fact, note in (("in_force", "(the date it came into force is not yet confirmed)"),
+                       ("summary", UNVERIFIED)):
+        if law.provenance.is_unverified(fact):
+            text += f" {note}"
+    return text
+
+
+def evidence_text(steps: Iterable[EvidenceStep]) -> str:
+    return "\n".join(f"{i}. {step.text}" for i, step in enumerate(steps, 1))
+
+
+def checked_footer(provenances: Iterable[Provenance]) -> Optional[str]:
+    """'Details checked November 2026.' using the oldest date among what was shown."""
+    dates = sorted(p.verified for p in provenances if p.verified)
+    if not dates:
+        return None
+    return f"Details last checked {month_year(dates[0])}."
+
+
+def month_year(verified: str) -> str:
+    year, month = int(verified[:4]), int(verified[5:7])
+    return f"{_MONTHS[month - 1]} {year}"

@@ -1,0 +1,378 @@
+"""The service directory's schema: typed records, validated when the YAML is loaded.
+
+Every fact a victim is shown (a number, hours, a link, a point of law) carries where it
+came from (`source`) and when it was checked (`verified`). Facts no source confirmed are
+listed in `unverified`, and the renderer marks them. Validation is strict: an unknown key,
+a bad URL or a date in the future is an error, because wrong information is a severe bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+# Jurisdiction codes: ISO 3166-1/3166-2 for the UK nations, plus two of our own:
+# "GB" (the UK when the nation is not known) and "OTHER" (anywhere else).
+UK_NATIONS = ("GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR")
+COUNTRY_CODES = UK_NATIONS + ("GB", "IE", "US", "AU", "CA", "OTHER")
+# Eligibility may also say "*" (anywhere in the world).
+ELIGIBLE_CODES = COUNTRY_CODES + ("*",)
+
+SERVICE_KINDS = (
+    "emergency",            # 999 / 112 / 911 / 000
+    "police",               # non-emergency police routes
+    "iia_helpline",         # intimate image abuse specialists
+    "hashing_adult",        # StopNCII
+    "hashing_minor",        # Take It Down
+    "minor_removal",        # Report Remove, NeedHelpNow, Cybertip.ca
+    "child_protection",     # CEOP, CyberTipline: reporting child sexual exploitation
+    "children_support",     # Childline, Kids Helpline
+    "parents",              # help for parents and carers
+    "crisis_line",          # suicide and crisis lines
+    "emotional_support",
+    "domestic_abuse",
+    "sexual_violence",
+    "lgbt",
+    "men",
+    "young_people",
+    "victim_support",
+    "escalation",           # escalate a report a platform rejected
+    "removal_reporting",    # national reporting/removal hotlines (Hotline.ie, eSafety)
+    "legal_advice",
+)
+
+SITUATIONS = ("created", "shared", "threatened", "sextortion")
+
+CONTACT_FIELDS = ("phone", "text", "web", "email", "chat")
+SERVICE_FACTS = CONTACT_FIELDS + ("hours", "eligibility", "summary")
+
+_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")
+_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# Phone numbers as people dial them: digits, spaces, hyphens, an optional leading +.
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{1,18}[0-9]$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Verified dates are ISO: a day (2026-11-14) or, where only the month is known, 2026-11.
+_VERIFIED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+class DirectoryError(ValueError):
+    """The directory data does not match its schema; `problems` lists every fault."""
+
+    def __init__(self, problems: List[str]) -> None:
+        super().__init__("service directory is invalid:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a record's facts came from, when they were checked, and what is unconfirmed."""
+
+    source: Tuple[str, ...]
+    verified: str
+    unverified: Tuple[str, ...] = ()
+
+    def is_unverified(self, fact: str) -> bool:
+        return fact in self.unverified
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    countries: Tuple[str, ...]
+    min_age: Optional[int] = None
+    max_age: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: Optional[str] = None
+    text: Optional[str] = None      # e.g. "Text SHOUT to 85258"
+    web: Optional[str] = None
+    email: Optional[str] = None
+    chat: Optional[str] = None      # a web address for live chat
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    summary: str
+    kinds: Tuple[str, ...]
+    eligibility: Eligibility
+    contact: Contact
+    hours: Optional[str]
+    provenance: Provenance
+    situations: Tuple[str, ...] = SITUATIONS
+    note: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Platform:
+    id: str
+    name: str
+    aliases: Tuple[str, ...]
+    steps: Tuple[str, ...]
+    links: Tuple[Link, ...]
+    stopncii_partner: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    id: str
+    name: str
+    aliases: Tuple[str, ...]
+    emergency: str
+    police_non_emergency: Optional[str]
+    police_notes: Tuple[str, ...]
+    crisis_services: Tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Law:
+    id: str
+    jurisdictions: Tuple[str, ...]
+    title: str
+    summary: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class EvidenceStep:
+    id: str
+    text: str
+    provenance: Provenance
+
+
+@dataclass
+class _Checker:
+    """Collects every problem with a location, so one run reports them all."""
+
+    problems: List[str] = field(default_factory=list)
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def mapping(self, value: Any, where: str, required: Tuple[str, ...],
+                optional: Tuple[str, ...] = ()) -> Dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(where, "expected a mapping")
+            return {}
+        for key in required:
+            if key not in value:
+                self.fail(where, f"missing '{key}'")
+        for key in value:
+            if key not in required and key not in optional:
+                self.fail(where, f"unknown key '{key}'")
+        return value
+
+    def text(self, value: Any, where: str, optional: bool = False,
+             max_len: int = 1200) -> Optional[str]:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, "expected non-empty text")
+            return ""
+        if len(value) > max_len:
+            self.fail(where, f"longer than {max_len} characters")
+        return value.strip()
+
+    def pattern(self, value: Any, where: str, regex: "re.Pattern[str]", what: str,
+                optional: bool = True) -> Optional[str]:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not regex.match(value):
+            self.fail(where, f"not a valid {what}: {value!r}")
+            return None
+        return value
+
+    def text_list(self, value: Any, where: str, allow_empty: bool = False) -> Tuple[str, ...]:
+        if value is None and allow_empty:
+            return ()
+        if not isinstance(value, list) or (not value and not allow_empty):
+            self.fail(where, "expected a list" + ("" if allow_empty else " with at least one item"))
+            return ()
+        return tuple(self.text(v, f"{where}[{i}]") or "" for i, v in enumerate(value))
+
+    def choices(self, value: Any, where: str, allowed: Tuple[str, ...],
+                allow_empty: bool = False) -> Tuple[str, ...]:
+        items = self.text_list(value, where, allow_empty)
+        for item in items:
+            if item not in allowed:
+                self.fail(where, f"unknown value '{item}' (allowed: {', '.join(allowed)})")
+        return items
+
+    def age(self, value: Any, where: str) -> Optional[int]:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 120:
+            self.fail(where, f"not an age: {value!r}")
+            return None
+        return value
+
+    def provenance(self, record: Dict[str, Any], where: str,
+                   facts: Tuple[str, ...]) -> Provenance:
+        sources = record.get("source")
+        if isinstance(sources, str):
+            sources = [sources]
+        urls = tuple(
+            self.pattern(s, f"{where}.source", _URL, "https URL", optional=False) or ""
+            for s in (sources or [None])
+        )
+        verified = record.get("verified")
+        if isinstance(verified, (dt.date,)):
+            verified = verified.isoformat()
+        verified = self.pattern(verified, f"{where}.verified", _VERIFIED,
+                                "date (YYYY-MM or YYYY-MM-DD)", optional=False) or ""
+        if verified and verified[:7] > dt.date.today().isoformat()[:7]:
+            self.fail(f"{where}.verified", f"date in the future: {verified}")
+        unverified = self.choices(record.get("unverified"), f"{where}.unverified",
+                                  facts, allow_empty=True)
+        return Provenance(source=urls, verified=verified, unverified=unverified)
+
+
+def _service(c: _Checker, raw: Any, where: str) -> Service:
+    d = c.mapping(raw, where, ("id", "name", "summary", "kinds", "eligibility", "contact",
+                               "source", "verified"),
+                  ("hours", "unverified", "situations", "note"))
+    elig = c.mapping(d.get("eligibility"), f"{where}.eligibility", ("countries",),
+                     ("min_age", "max_age"))
+    eligibility = Eligibility(
+        countries=c.choices(elig.get("countries"), f"{where}.eligibility.countries",
+                            ELIGIBLE_CODES),
+        min_age=c.age(elig.get("min_age"), f"{where}.eligibility.min_age"),
+        max_age=c.age(elig.get("max_age"), f"{where}.eligibility.max_age"),
+    )
+    if (eligibility.min_age is not None and eligibility.max_age is not None
+            and eligibility.min_age > eligibility.max_age):
+        c.fail(f"{where}.eligibility", "min_age is above max_age")
+    cd = c.mapping(d.get("contact"), f"{where}.contact", (), CONTACT_FIELDS)
+    contact = Contact(
+        phone=c.pattern(cd.get("phone"), f"{where}.contact.phone", _PHONE, "phone number"),
+        text=c.text(cd.get("text"), f"{where}.contact.text", optional=True, max_len=120),
+        web=c.pattern(cd.get("web"), f"{where}.contact.web", _URL, "https URL"),
+        email=c.pattern(cd.get("email"), f"{where}.contact.email", _EMAIL, "email address"),
+        chat=c.pattern(cd.get("chat"), f"{where}.contact.chat", _URL, "https URL"),
+    )
+    if not any(getattr(contact, f) for f in CONTACT_FIELDS):
+        c.fail(f"{where}.contact", "no way to reach the service")
+    provenance = c.provenance(d, where, SERVICE_FACTS)
+    for fact in provenance.unverified:
+        if fact in CONTACT_FIELDS and not getattr(contact, fact):
+            c.fail(f"{where}.unverified", f"'{fact}' is marked unverified but not given")
+    if contact.phone and provenance.is_unverified("phone") and not contact.web:
+        c.fail(where, "an unverified phone number needs a web address to prefer")
+    situations = d.get("situations")
+    return Service(
+        id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
+        name=c.text(d.get("name"), f"{where}.name", max_len=120) or "",
+        summary=c.text(d.get("summary"), f"{where}.summary", max_len=400) or "",
+        kinds=c.choices(d.get("kinds"), f"{where}.kinds", SERVICE_KINDS),
+        eligibility=eligibility,
+        contact=contact,
+        hours=c.text(d.get("hours"), f"{where}.hours", optional=True, max_len=200),
+        provenance=provenance,
+        situations=(c.choices(situations, f"{where}.situations", SITUATIONS)
+                    if situations is not None else SITUATIONS),
+        note=c.text(d.get("note"), f"{where}.note", optional=True, max_len=400),
+    )
+
+
+def _platform(c: _Checker, raw: Any, where: str) -> Platform:
+    d = c.mapping(raw, where, ("id", "name", "aliases", "steps", "links", "source", "verified"),
+                  ("stopncii_partner", "unverified"))
+    links = []
+    for i, link in enumerate(d.get("links") or []):
+        ld = c.mapping(link, f"{where}.links[{i}]", ("label", "url"))
+        links.append(Link(label=c.text(ld.get("label"), f"{where}.links[{i}].label") or "",
+                          url=c.pattern(ld.get("url"), f"{where}.links[{i}].url", _URL,
+                                        "https URL", optional=False) or ""))
+    partner = d.get("stopncii_partner", False)
+    if not isinstance(partner, bool):
+        c.fail(f"{where}.stopncii_partner", "expected true or false")
+    return Platform(
+        id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
+        name=c.text(d.get("name"), f"{where}.name", max_len=80) or "",
+        aliases=tuple(a.lower() for a in c.text_list(d.get("aliases"), f"{where}.aliases")),
+        steps=c.text_list(d.get("steps"), f"{where}.steps"),
+        links=tuple(links),
+        stopncii_partner=bool(partner),
+        provenance=c.provenance(d, where, ("steps", "links", "email", "stopncii_partner")),
+    )
+
+
+def _jurisdiction(c: _Checker, raw: Any, where: str) -> Jurisdiction:
+    d = c.mapping(raw, where, ("id", "name", "aliases", "emergency", "crisis_services",
+                               "source", "verified"),
+                  ("police_non_emergency", "police_notes", "unverified"))
+    jid = d.get("id")
+    if jid not in COUNTRY_CODES:
+        c.fail(f"{where}.id", f"unknown jurisdiction '{jid}'")
+    return Jurisdiction(
+        id=jid or "",
+        name=c.text(d.get("name"), f"{where}.name", max_len=80) or "",
+        aliases=tuple(a.lower() for a in c.text_list(d.get("aliases"), f"{where}.aliases",
+                                                    allow_empty=True)),
+        emergency=c.pattern(str(d.get("emergency", "")), f"{where}.emergency", _PHONE,
+                            "phone number", optional=False) or "",
+        police_non_emergency=c.pattern(
+            None if d.get("police_non_emergency") is None else str(d["police_non_emergency"]),
+            f"{where}.police_non_emergency", _PHONE, "phone number"),
+        police_notes=c.text_list(d.get("police_notes"), f"{where}.police_notes",
+                                 allow_empty=True),
+        crisis_services=c.text_list(d.get("crisis_services"), f"{where}.crisis_services"),
+        provenance=c.provenance(d, where, ("emergency", "police_non_emergency",
+                                           "police_notes")),
+    )
+
+
+def _law(c: _Checker, raw: Any, where: str) -> Law:
+    d = c.mapping(raw, where, ("id", "jurisdictions", "title", "summary", "source", "verified"),
+                  ("unverified",))
+    return Law(
+        id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
+        jurisdictions=c.choices(d.get("jurisdictions"), f"{where}.jurisdictions",
+                                COUNTRY_CODES),
+        title=c.text(d.get("title"), f"{where}.title", max_len=200) or "",
+        summary=c.text(d.get("summary"), f"{where}.summary") or "",
+        provenance=c.provenance(d, where, ("summary", "in_force", "title")),
+    )
+
+
+def _evidence(c: _Checker, raw: Any, where: str) -> EvidenceStep:
+    d = c.mapping(raw, where, ("id", "text", "source", "verified"), ("unverified",))
+    return EvidenceStep(
+        id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
+        text=c.text(d.get("text"), f"{where}.text", max_len=600) or "",
+        provenance=c.provenance(d, where, ("text",)),
+    )
+
+
+def _records(c: _Checker, doc: Any, key: str, name: str, parse: Any) -> List[Any]:
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        c.fail(name, f"expected a top-level '{key}:' list")
+        return []
+    records = [parse(c, raw, f"{name}:{key}[{i}]") for i, raw in enumerate(doc[key])]
+    seen = set()
+    for r in records:
+        if r.id in seen:
+            c.fail(name, f"duplicate id '{r.id}'")
+        seen.add(r.id)
+    return records
+
+
+PARSERS = {
+    "services": _service,
+    "platforms": _platform,
+    "jurisdictions": _jurisdiction,
+    "laws": _law,
+    "evidence": _evidence,
+}
