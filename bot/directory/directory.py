@@ -100,6 +100,8 @@ class Directory:
         codes = {code or "GB"}
         if "GB" in codes:
             codes.update(UK_NATIONS)
+        elif codes.intersection(UK_NATIONS):
+            codes.add("GB")  # a UK-wide law applies in each nation, as for services
         return [law for law in self.laws if codes.intersection(law.jurisdictions)]
 
     def platform(self, name_or_alias: str) -> Optional[Platform]:

@@ -40,6 +40,8 @@ def service_text(service: Service, with_summary: bool = True) -> str:
     lines = [head, " · ".join(ways)]
     if service.hours:
         lines.append(_mark(f"Open: {service.hours}", p, "hours"))
+    elif p.is_unverified("hours"):
+        lines.append("Opening hours not yet confirmed.")
     if service.note:
         lines.append(service.note)
     return "\n".join(line for line in lines if line)
@@ -56,6 +58,10 @@ def platform_text(platform: Platform) -> str:
     text = f"{platform.name}\n{_mark(steps, p, 'steps')}"
     if links:
         text += f"\n{links}"
+    elif p.is_unverified("links"):
+        text += "\nWe have not yet confirmed a web address for reporting this."
+    if platform.email:
+        text += "\n" + _mark(f"Email: {platform.email}", p, "email")
     return text
 
 

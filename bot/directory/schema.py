@@ -122,6 +122,7 @@ class Platform:
     links: Tuple[Link, ...]
     stopncii_partner: bool
     provenance: Provenance
+    email: Optional[str] = None     # a reporting address, where the platform gives one
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,14 @@ class _Checker:
             verified = verified.isoformat()
         verified = self.pattern(verified, f"{where}.verified", _VERIFIED,
                                 "date (YYYY-MM or YYYY-MM-DD)", optional=False) or ""
-        if verified and verified[:7] > dt.date.today().isoformat()[:7]:
-            self.fail(f"{where}.verified", f"date in the future: {verified}")
+        if verified:
+            try:  # the regex lets through 2026-13 or 2026-02-30
+                dt.date.fromisoformat(verified if len(verified) == 10 else verified + "-01")
+            except ValueError:
+                self.fail(f"{where}.verified", f"not a real date: {verified}")
+            # Compare at the precision given: a day later this month is in the future too.
+            if verified > dt.date.today().isoformat()[:len(verified)]:
+                self.fail(f"{where}.verified", f"date in the future: {verified}")
         unverified = self.choices(record.get("unverified"), f"{where}.unverified",
                                   facts, allow_empty=True)
         return Provenance(source=urls, verified=verified, unverified=unverified)
@@ -288,7 +295,7 @@ def _service(c: _Checker, raw: Any, where: str) -> Service:
 
 def _platform(c: _Checker, raw: Any, where: str) -> Platform:
     d = c.mapping(raw, where, ("id", "name", "aliases", "steps", "links", "source", "verified"),
-                  ("stopncii_partner", "unverified"))
+                  ("stopncii_partner", "unverified", "email"))
     links = []
     for i, link in enumerate(d.get("links") or []):
         ld = c.mapping(link, f"{where}.links[{i}]", ("label", "url"))
@@ -298,6 +305,11 @@ def _platform(c: _Checker, raw: Any, where: str) -> Platform:
     partner = d.get("stopncii_partner", False)
     if not isinstance(partner, bool):
         c.fail(f"{where}.stopncii_partner", "expected true or false")
+    # "email" was already a fact a platform could mark unverified, with nowhere to put it.
+    email = c.pattern(d.get("email"), f"{where}.email", _EMAIL, "email address")
+    provenance = c.provenance(d, where, ("steps", "links", "email", "stopncii_partner"))
+    if provenance.is_unverified("email") and not email:
+        c.fail(f"{where}.unverified", "'email' is marked unverified but not given")
     return Platform(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
         name=c.text(d.get("name"), f"{where}.name", max_len=80) or "",
@@ -305,7 +317,8 @@ def _platform(c: _Checker, raw: Any, where: str) -> Platform:
         steps=c.text_list(d.get("steps"), f"{where}.steps"),
         links=tuple(links),
         stopncii_partner=bool(partner),
-        provenance=c.provenance(d, where, ("steps", "links", "email", "stopncii_partner")),
+        provenance=provenance,
+        email=email,
     )
 
 
@@ -328,7 +341,10 @@ def _jurisdiction(c: _Checker, raw: Any, where: str) -> Jurisdiction:
             f"{where}.police_non_emergency", _PHONE, "phone number"),
         police_notes=c.text_list(d.get("police_notes"), f"{where}.police_notes",
                                  allow_empty=True),
-        crisis_services=c.text_list(d.get("crisis_services"), f"{where}.crisis_services"),
+        # Every real place must name a crisis line; "OTHER" (anywhere else) may have none,
+        # because no crisis line in the fact sheet serves the whole world.
+        crisis_services=c.text_list(d.get("crisis_services"), f"{where}.crisis_services",
+                                    allow_empty=(jid == "OTHER")),
         provenance=c.provenance(d, where, ("emergency", "police_non_emergency",
                                            "police_notes")),
     )
