@@ -1,0 +1,1 @@
+"""The ingest API the action server calls: referrals, handoffs, erasure and withdrawal."""

@@ -1,0 +1,60 @@
+"""The ingest API's handlers: thin, so the rules live in ingest.py and conversations.py."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.backend.api.body import read_json
+from bot.backend.api.schema import conversation_id, parse_event
+from bot.backend.conversations import erase_conversation, withdraw
+from bot.backend.errors import ApiError
+from bot.backend.ingest import apply_event
+from bot.backend.keys import CLOCK, SESSIONS, TRACKER, VAULT
+from bot.backend.validation import ValidationError
+
+
+async def post_event(request: web.Request) -> web.Response:
+    """POST /api/v1/events: 201 when something new was created, 200 for updates and replays."""
+    data = await read_json(request)
+    now = request.config_dict[CLOCK]()
+    try:
+        event = parse_event(data, now)
+    except ValidationError as error:
+        raise ApiError(422, "invalid", error.message, error.field) from None
+    result = await apply_event(request.config_dict[SESSIONS], request.config_dict[VAULT],
+                               event, now)
+    body = {
+        "id": str(result.event_id),
+        "referral_id": str(result.referral_id),
+        "handoff_id": None if result.handoff_id is None else str(result.handoff_id),
+    }
+    return web.json_response(body, status=201 if result.created else 200)
+
+
+async def delete_conversation(request: web.Request) -> web.Response:
+    """DELETE /api/v1/conversations/{id}: erase it; 204 even when nothing was held."""
+    config = request.config_dict
+    await erase_conversation(config[SESSIONS], config[VAULT], config[TRACKER],
+                             _conversation_id(request), config[CLOCK]())
+    return web.Response(status=204)
+
+
+async def withdraw_handoff(request: web.Request) -> web.Response:
+    """POST /api/v1/conversations/{id}/withdraw: the victim withdrew their request."""
+    config = request.config_dict
+    result = await withdraw(config[SESSIONS], config[VAULT], _conversation_id(request),
+                            config[CLOCK]())
+    if result is None:
+        raise ApiError(404, "not_found", "no referral is held for this conversation")
+    return web.json_response({
+        "referral_id": str(result.referral_id),
+        "handoff_id": None if result.handoff_id is None else str(result.handoff_id),
+        "status": None if result.handoff_id is None else "withdrawn",
+    })
+
+
+def _conversation_id(request: web.Request) -> str:
+    try:
+        return conversation_id(request.match_info["conversation_id"])
+    except ValidationError as error:
+        raise ApiError(400, "invalid", error.message, error.field) from None

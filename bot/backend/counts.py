@@ -1,0 +1,57 @@
+"""Anonymous weekly counts: what the stats page and the funders' export are made from.
+
+They are bumped in the same transaction as the change they count, and kept when the
+records themselves are purged or erased, so the figures stay true after deletion. Each
+count is one-dimensional (week and one attribute), so no combination of them describes
+a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.backend.models import AggregateCount
+
+REFERRALS = "referrals"
+BY_ROUTE = "referrals_by_route"
+BY_PLATFORM = "referrals_by_platform"
+BY_JURISDICTION = "referrals_by_jurisdiction"
+HANDOFFS = "handoffs"
+OUTCOMES = "outcomes"
+ALL = "all"
+UNKNOWN = "unknown"
+
+
+def week_of(moment: dt.datetime) -> dt.date:
+    """The Monday (UTC) of the week a moment falls in."""
+    day = moment.astimezone(dt.UTC).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+async def bump(
+    session: AsyncSession, week: dt.date, changes: Iterable[tuple[str, str, int]]
+) -> None:
+    """Add (metric, key, delta) changes to one week's counts, atomically."""
+    totals: Counter[tuple[str, str]] = Counter()
+    for metric, key, delta in changes:
+        totals[(metric, key)] += delta
+    rows = [
+        {"week": week, "metric": metric, "key": key, "count": delta}
+        for (metric, key), delta in totals.items()
+        if delta
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(AggregateCount).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["week", "metric", "key"],
+        set_={"count": AggregateCount.count + statement.excluded.count},
+    )
+    await session.execute(statement)

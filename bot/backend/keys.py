@@ -1,0 +1,34 @@
+"""Typed keys for what the app and each request carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.backend.crypto import Vault
+from bot.backend.models import StaffSession, StaffUser
+from bot.backend.settings import Settings
+from bot.backend.tracker_store import TrackerStore
+from bot.backend.transcripts import TranscriptClient
+
+Clock = Callable[[], dt.datetime]
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+VAULT = web.AppKey("vault", Vault)
+SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
+TRACKER = web.AppKey("tracker", TrackerStore)
+TRANSCRIPTS = web.AppKey("transcripts", TranscriptClient)
+
+# Set by the staff middlewares for the views behind them.
+USER = web.RequestKey("user", StaffUser)
+STAFF_SESSION = web.RequestKey("staff_session", StaffSession)
+FORM: web.RequestKey[dict[str, str]] = web.RequestKey("form")
+
+
+def utcnow() -> dt.datetime:
+    """The real clock; tests hand the app a clock they can move."""
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,64 @@
+"""What lives and dies with the app (app.cleanup_ctx): databases, HTTP client, purge job."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.backend import migrate
+from bot.backend.db import create_database_engine, session_factory
+from bot.backend.keys import CLOCK, SESSIONS, SETTINGS, TRACKER, TRANSCRIPTS
+from bot.backend.retention import Policy, purge, run_every
+from bot.backend.tracker_store import TrackerStore
+from bot.backend.transcripts import TranscriptClient
+
+
+async def database(app: web.Application) -> AsyncIterator[None]:
+    """The backend's database, migrated to the newest schema before the first request."""
+    engine = create_database_engine(app[SETTINGS].database_url)
+    await migrate.upgrade(engine)
+    app[SESSIONS] = session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+async def tracker_store(app: web.Application) -> AsyncIterator[None]:
+    """Rasa's tracker store, for deleting transcripts."""
+    engine = create_database_engine(app[SETTINGS].tracker_database_url)
+    app[TRACKER] = TrackerStore(engine)
+    yield
+    await engine.dispose()
+
+
+async def transcripts(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client for Rasa, ignoring proxy settings from the environment."""
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession(trust_env=False) as http:
+        app[TRANSCRIPTS] = TranscriptClient(http, settings.rasa_url, settings.rasa_token,
+                                            settings.rasa_timeout_seconds)
+        yield
+
+
+async def retention_job(app: web.Application) -> AsyncIterator[None]:
+    """The scheduled purge; RETENTION_INTERVAL_MINUTES=0 turns it off."""
+    settings = app[SETTINGS]
+    if settings.retention_interval_minutes == 0:
+        yield
+        return
+    policy = Policy.from_settings(settings)
+
+    async def run_once() -> None:
+        await purge(app[SESSIONS], app[TRACKER], policy, app[CLOCK]())
+
+    task = asyncio.create_task(
+        run_every(dt.timedelta(minutes=settings.retention_interval_minutes), run_once)
+    )
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -1,0 +1,180 @@
+"""Settings for the backend, read once from the environment.
+
+Every knob lives here with a default that works on a laptop; nothing else reads
+`os.environ`. Secrets (the service token, the encryption keys) have no defaults: the server
+refuses to start without them, and `make run` generates laptop values into `var/`.
+
+Environment variables:
+    BACKEND_HOST, BACKEND_PORT        where the server listens (127.0.0.1:8080)
+    DATABASE_URL                      sqlite:///var/backend.db (relative to the project root)
+                                      or postgresql://user@host/db
+    TRACKER_DATABASE_URL              Rasa's SQL tracker store (sqlite:///var/rasa-tracker.db),
+                                      used to delete transcripts on retention and erasure
+    BACKEND_SERVICE_TOKEN             bearer token of the ingest API (at least 32 characters)
+    BACKEND_ENCRYPTION_KEYS           comma-separated Fernet keys; the first encrypts, all
+                                      decrypt (rotate with `python -m bot.backend.rotate_keys`)
+    RASA_URL, RASA_TOKEN              Rasa's HTTP API, for transcripts (http://127.0.0.1:5005)
+    RASA_TIMEOUT_SECONDS              how long the case page waits for Rasa (5)
+    RETENTION_DAYS                    purge conversations untouched for this long (90)
+    RETENTION_INTERVAL_MINUTES        how often the purge runs; 0 turns the job off (60)
+    SESSION_IDLE_MINUTES              staff sessions end after this much inactivity (15)
+    SESSION_MAX_HOURS                 and after this long whatever happens (12)
+    COOKIE_SECURE                     auto | true | false; auto means Secure cookies and HSTS
+                                      unless the request's host is localhost
+    LOGIN_MAX_FAILURES                consecutive failed logins before a lockout (5)
+    LOGIN_LOCKOUT_MINUTES             how long the lockout lasts (15)
+    MFA_ROLES                         staff roles that must use TOTP (admin)
+    PRIORITY_ESCALATION_HOURS         waiting this long raises a handoff one priority level (24)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from bot.backend.vocab import STAFF_ROLES
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour on one account.
+MAX_FAILED_LOGINS_PER_HOUR = 100
+MIN_SERVICE_TOKEN_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """The environment asks for something the backend cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration; build it with `Settings.from_env()`."""
+
+    host: str
+    port: int
+    database_url: str
+    tracker_database_url: str
+    service_token: str | None
+    encryption_keys: tuple[bytes, ...]
+    rasa_url: str
+    rasa_token: str | None
+    rasa_timeout_seconds: float
+    retention_days: int
+    retention_interval_minutes: float
+    session_idle_minutes: int
+    session_max_hours: int
+    cookie_secure: bool | None
+    login_max_failures: int
+    login_lockout_minutes: int
+    mfa_roles: frozenset[str]
+    priority_escalation_hours: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every setting; raise ConfigError naming the bad variable."""
+        env = os.environ if env is None else env
+        settings = cls(
+            host=env.get("BACKEND_HOST", "127.0.0.1"),
+            port=_int(env, "BACKEND_PORT", 8080, 1, 65535),
+            database_url=env.get("DATABASE_URL", "sqlite:///var/backend.db"),
+            tracker_database_url=env.get("TRACKER_DATABASE_URL", "sqlite:///var/rasa-tracker.db"),
+            service_token=env.get("BACKEND_SERVICE_TOKEN") or None,
+            encryption_keys=_fernet_keys(env.get("BACKEND_ENCRYPTION_KEYS", "")),
+            rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+            rasa_token=env.get("RASA_TOKEN") or None,
+            rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 5.0, 0.1),
+            retention_days=_int(env, "RETENTION_DAYS", 90, 1, 3650),
+            retention_interval_minutes=_float(env, "RETENTION_INTERVAL_MINUTES", 60.0, 0.0),
+            session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 15, 1, 24 * 60),
+            session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, 1, 24 * 7),
+            cookie_secure=_tristate(env, "COOKIE_SECURE"),
+            login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5, 1, MAX_FAILED_LOGINS_PER_HOUR),
+            login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60),
+            mfa_roles=_roles(env.get("MFA_ROLES", "admin")),
+            priority_escalation_hours=_int(env, "PRIORITY_ESCALATION_HOURS", 24, 1, 24 * 30),
+        )
+        if settings.max_failed_logins_per_hour > MAX_FAILED_LOGINS_PER_HOUR:
+            raise ConfigError(
+                "LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_MINUTES allow "
+                f"{settings.max_failed_logins_per_hour} failed logins an hour; "
+                f"at most {MAX_FAILED_LOGINS_PER_HOUR} are allowed"
+            )
+        return settings
+
+    @property
+    def max_failed_logins_per_hour(self) -> int:
+        """The worst case the lockout permits: a burst of failures every lockout period."""
+        periods = -(-60 // self.login_lockout_minutes)
+        return self.login_max_failures * periods
+
+    def require_server_secrets(self) -> None:
+        """Refuse to serve without a strong service token and at least one encryption key."""
+        if not self.service_token:
+            raise ConfigError("BACKEND_SERVICE_TOKEN is not set (`make run` generates one)")
+        if len(self.service_token) < MIN_SERVICE_TOKEN_LENGTH:
+            raise ConfigError(
+                f"BACKEND_SERVICE_TOKEN must be at least {MIN_SERVICE_TOKEN_LENGTH} characters"
+            )
+        self.require_encryption_keys()
+
+    def require_encryption_keys(self) -> None:
+        """Refuse to touch encrypted columns without a key."""
+        if not self.encryption_keys:
+            raise ConfigError("BACKEND_ENCRYPTION_KEYS is not set (`make run` generates one)")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if not value >= low:
+        raise ConfigError(f"{name} must be at least {low}")
+    return value
+
+
+def _tristate(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(name, "auto").strip().lower()
+    choices = {"auto": None, "true": True, "1": True, "false": False, "0": False}
+    if raw not in choices:
+        raise ConfigError(f"{name} must be auto, true or false")
+    return choices[raw]
+
+
+def _fernet_keys(raw: str) -> tuple[bytes, ...]:
+    keys = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode("ascii"))
+        except ValueError:
+            raise ConfigError(
+                f"BACKEND_ENCRYPTION_KEYS: key {position} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes)"
+            ) from None
+    return tuple(key.encode("ascii") for key in keys)
+
+
+def _roles(raw: str) -> frozenset[str]:
+    roles = frozenset(part.strip() for part in raw.split(",") if part.strip())
+    unknown = roles - set(STAFF_ROLES)
+    if unknown:
+        raise ConfigError(f"MFA_ROLES: unknown role(s) {', '.join(sorted(unknown))}")
+    return roles

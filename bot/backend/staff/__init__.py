@@ -1,0 +1,1 @@
+"""The staff dashboard, served under /staff/: login, the handoff queue, cases, stats."""

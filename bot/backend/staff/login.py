@@ -1,0 +1,71 @@
+"""Login and logout pages.
+
+A successful password check always creates a new session (ASVS 3.2.1), whatever cookie
+the browser brought. Users whose role needs a second factor get a session that can reach
+only the TOTP pages until they give it. Logout deletes the session row (ASVS 3.3.1).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.backend import audit
+from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS
+from bot.backend.staff import auditing, authn, sessions
+from bot.backend.staff.passwords import MAX_LENGTH
+from bot.backend.templating import render
+
+LOGIN_FAILED = ("That email and password did not match an account that can sign in now. "
+                "After several failures an account is locked for a while.")
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """The login form, with a double-submit CSRF token in a cookie and a hidden field."""
+    return _render(request, error=None)
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    """Check the password; on success start a fresh session."""
+    config = request.config_dict
+    form = request[FORM]
+    email = form.get("email", "").strip().lower()
+    password = form.get("password", "")
+    now = config[CLOCK]()
+    if not email or len(email) > 254 or len(password) > MAX_LENGTH * 4:
+        await auditing.record(request, "auth.login", outcome="failed",
+                              detail="reason=malformed")
+        return _render(request, error=LOGIN_FAILED)
+    policy = authn.LoginPolicy.from_settings(config[SETTINGS])
+    user = await authn.authenticate(config[SESSIONS], policy, email, password, now)
+    if user is None:
+        return _render(request, error=LOGIN_FAILED)
+    needs_mfa = user.role in policy.mfa_roles
+    cookie = sessions.cookie_name(request)
+    async with config[SESSIONS].begin() as session:
+        await sessions.end(session, request.cookies.get(cookie))
+        token = sessions.create(session, user, mfa_passed=not needs_mfa, now=now)
+        audit.record(session, audit.staff(user.id), "auth.password" if needs_mfa else "auth.login",
+                     now)
+    response = web.HTTPSeeOther("/staff/mfa" if needs_mfa else "/staff/queue")
+    sessions.set_cookie(request, response, cookie, token)
+    response.del_cookie(sessions.LOGIN_CSRF_COOKIE, path="/")
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    """End the session on the server, then in the browser."""
+    async with request.config_dict[SESSIONS].begin() as session:
+        await sessions.end(session, request.cookies.get(sessions.cookie_name(request)))
+    await auditing.record(request, "auth.logout")
+    response = web.HTTPSeeOther("/staff/login")
+    sessions.clear_cookie(request, response)
+    raise response
+
+
+def _render(request: web.Request, error: str | None) -> web.StreamResponse:
+    token = request.cookies.get(sessions.LOGIN_CSRF_COOKIE) or sessions.new_token()
+    response = render(
+        "login.html", request, {"login_csrf": token, "error": error}
+    )
+    sessions.set_cookie(request, response, sessions.LOGIN_CSRF_COOKIE, token)
+    return response

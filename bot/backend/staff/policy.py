@@ -1,0 +1,38 @@
+"""Who may see and do what to a case (object-level access control, ASVS 4.2.1).
+
+- Anyone signed in may see the queue and a case nobody holds, and claim it.
+- A case someone holds is theirs: only they may work on it (start, note, resolve).
+  Another advisor can neither open it nor act on it.
+- Supervisors and admins may open every case, release it or reassign it to someone;
+  to work on it themselves they reassign it to themselves, which is audited.
+"""
+
+from __future__ import annotations
+
+from bot.backend.models import Handoff, StaffUser
+from bot.backend.vocab import SUPERVISOR_ROLES
+
+HOLDER_ACTIONS = frozenset({"start", "note", "resolve"})
+
+
+def is_supervisor(user: StaffUser) -> bool:
+    """Supervisors and admins oversee every case."""
+    return user.role in SUPERVISOR_ROLES
+
+
+def can_view(user: StaffUser, handoff: Handoff) -> bool:
+    """Unheld cases are open to all staff; held ones to the holder and supervisors."""
+    return handoff.assignee_id in (None, user.id) or is_supervisor(user)
+
+
+def can(user: StaffUser, handoff: Handoff, action: str) -> bool:
+    """Whether the user may perform `action` on this case, whatever its status."""
+    if action == "claim":
+        return handoff.assignee_id is None
+    if action in HOLDER_ACTIONS:
+        return handoff.assignee_id == user.id
+    if action == "release":
+        return handoff.assignee_id == user.id or is_supervisor(user)
+    if action == "reassign":
+        return is_supervisor(user)
+    return False

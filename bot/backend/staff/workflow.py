@@ -1,0 +1,93 @@
+"""A handoff's life: new → claimed → in progress → resolved, or withdrawn by the victim.
+
+    new ──claim──▶ claimed ──start──▶ in_progress ──resolve──▶ resolved
+     ▲                │                   │
+     └────release─────┴───────────────────┘      (reassign: any open state → claimed)
+
+Withdrawal comes from the victim through the API (see conversations.py). These functions
+check the status and change the handoff; who may call them is policy.py's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from bot.backend.models import Handoff
+from bot.backend.vocab import OPEN_STATUSES, OUTCOME_LABELS
+
+WORKING = ("claimed", "in_progress")
+# The statuses each staff action starts from.
+ALLOWED_FROM = {
+    "claim": ("new",),
+    "start": ("claimed",),
+    "release": WORKING,
+    "resolve": WORKING,
+    "note": WORKING,
+    "reassign": OPEN_STATUSES,
+}
+
+
+class TransitionError(Exception):
+    """The case's status does not allow this; the message is shown to staff."""
+
+
+def allows(handoff: Handoff, action: str) -> bool:
+    """Whether the case's status lets the action happen now."""
+    return handoff.status in ALLOWED_FROM[action]
+
+
+def claim(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
+    """Take a new case."""
+    _require(handoff, "claim", "Only a new case can be claimed.")
+    _assign(handoff, user_id, now)
+
+
+def start(handoff: Handoff, now: dt.datetime) -> None:
+    """Mark a claimed case as being worked on."""
+    _require(handoff, "start", "Only a claimed case can be marked in progress.")
+    handoff.status = "in_progress"
+    handoff.updated_at = now
+
+
+def release(handoff: Handoff, now: dt.datetime) -> None:
+    """Put a case back in the queue for someone else."""
+    _require(handoff, "release", "Only a claimed or in-progress case can be released.")
+    handoff.status = "new"
+    handoff.assignee_id = None
+    handoff.claimed_at = None
+    handoff.updated_at = now
+
+
+def resolve(handoff: Handoff, outcome: str, now: dt.datetime) -> None:
+    """Close a case with an outcome."""
+    _require(handoff, "resolve", "Only a claimed or in-progress case can be resolved.")
+    if outcome not in OUTCOME_LABELS:
+        raise TransitionError("Choose one of the listed outcomes.")
+    handoff.status = "resolved"
+    handoff.outcome = outcome
+    handoff.closed_at = now
+    handoff.updated_at = now
+
+
+def reassign(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
+    """Give an open case to a named staff member."""
+    _require(handoff, "reassign", "Only an open case can be reassigned.")
+    _assign(handoff, user_id, now)
+
+
+def check_note(handoff: Handoff) -> None:
+    """Notes are written while a case is being worked on."""
+    _require(handoff, "note", "Notes can be added while a case is claimed or in progress.")
+
+
+def _assign(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
+    handoff.status = "claimed"
+    handoff.assignee_id = user_id
+    handoff.claimed_at = now
+    handoff.updated_at = now
+
+
+def _require(handoff: Handoff, action: str, message: str) -> None:
+    if not allows(handoff, action):
+        raise TransitionError(message)

@@ -1,0 +1,1 @@
+"""Tests for bot.backend: the ingest API, the staff dashboard, retention and tools."""
