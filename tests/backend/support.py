@@ -10,8 +10,9 @@ from typing import Any
 import pyotp
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from bot.backend.db import create_sync_engine
 from bot.backend.keys import SESSIONS, VAULT
 from bot.backend.models import StaffUser
 from bot.backend.staff.passwords import hash_password
@@ -141,3 +142,24 @@ async def submit(client: TestClient, page_path: str, action_path: str,
 def totp_code(secret: str, moment: dt.datetime) -> str:
     """The code an authenticator shows at a moment."""
     return pyotp.TOTP(secret).at(moment)
+
+
+def add_tracker_events(tracker_url: str, sender_id: str, timestamps: list[float]) -> None:
+    """Write transcript rows into Rasa's tracker store table, as Rasa would."""
+    engine = create_sync_engine(tracker_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) "
+            "VALUES (:sender, 'user', :at, :data)"
+        ), [{"sender": sender_id, "at": at, "data": '{"text": "hello"}'} for at in timestamps])
+    engine.dispose()
+
+
+def tracker_senders(tracker_url: str) -> list[str]:
+    """The sender id of every row left in the tracker store."""
+    engine = create_sync_engine(tracker_url)
+    with engine.connect() as connection:
+        senders = [row[0] for row in connection.execute(
+            text("SELECT sender_id FROM events ORDER BY id"))]
+    engine.dispose()
+    return senders

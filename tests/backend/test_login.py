@@ -1,0 +1,155 @@
+"""Staff login, sessions and lockout (OWASP ASVS 2.2, 3.2, 3.3, 3.4)."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.backend.keys import SESSIONS
+from bot.backend.models import AuditEntry, StaffSession, StaffUser
+from bot.backend.staff.sessions import token_id
+from tests.backend.conftest import MakeClient
+from tests.backend.support import Clock, add_staff, count, csrf_token, login
+
+pytestmark = pytest.mark.asyncio
+EMAIL = "ana@example.org"
+
+
+async def _actions(client: TestClient) -> list[tuple[str, str, str | None]]:
+    async with client.app[SESSIONS]() as session:
+        rows = await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(row.action, row.outcome, row.detail) for row in rows]
+
+
+def _session_cookie(client: TestClient) -> str:
+    return next(c.value for c in client.session.cookie_jar if c.key == "staff_session")
+
+
+async def test_login_starts_a_server_side_session(client: TestClient) -> None:
+    await add_staff(client.app, EMAIL)
+    page = await client.get("/staff/login")
+    response = await client.post("/staff/login", allow_redirects=False, data={
+        "csrf_token": csrf_token(await page.text()), "email": " Ana@Example.org ",
+        "password": "correct horse battery staple"})
+    assert response.status == 303
+    assert response.headers["Location"] == "/staff/queue"
+    cookie = response.cookies["staff_session"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+    assert not cookie["secure"], "plain http on localhost"
+    assert await count(client.app, StaffSession,
+                       StaffSession.id == token_id(cookie.value)) == 1
+    queue = await client.get("/staff/queue")
+    assert queue.status == 200
+    assert ("auth.login", "ok", None) in await _actions(client)
+
+
+async def test_a_wrong_password_starts_no_session(client: TestClient) -> None:
+    await add_staff(client.app, EMAIL)
+    response = await login(client, EMAIL, "wrong password entirely")
+    assert "did not match" in await response.text()
+    assert await count(client.app, StaffSession) == 0
+    assert ("auth.login", "failed", "reason=bad_password") in await _actions(client)
+
+
+async def test_an_unknown_email_is_audited_without_the_email(client: TestClient) -> None:
+    response = await login(client, "mistyped-password-here@example.org")
+    assert "did not match" in await response.text()
+    assert await _actions(client) == [("auth.login", "failed", "reason=unknown_account")]
+    async with client.app[SESSIONS]() as session:
+        entry = (await session.scalars(select(AuditEntry))).one()
+    assert entry.actor_kind == "anonymous"
+    assert "mistyped" not in str(vars(entry))
+
+
+async def test_login_always_issues_a_new_session_id(client: TestClient) -> None:
+    await add_staff(client.app, EMAIL)
+    await login(client, EMAIL)
+    first = _session_cookie(client)
+    await login(client, EMAIL)
+    second = _session_cookie(client)
+    assert first != second
+    assert await count(client.app, StaffSession, StaffSession.id == token_id(first)) == 0
+
+
+async def test_repeated_failures_lock_the_account(client: TestClient, clock: Clock) -> None:
+    await add_staff(client.app, EMAIL)
+    for _ in range(5):
+        await login(client, EMAIL, "guessing wrong password")
+    locked = await login(client, EMAIL)  # the right password, during the lockout
+    assert "did not match" in await locked.text()
+    assert await count(client.app, StaffSession) == 0
+    actions = await _actions(client)
+    assert ("auth.lockout", "denied", None) in actions
+    assert actions[-1] == ("auth.login", "failed", "reason=locked")
+    clock.advance(minutes=16)
+    after = await login(client, EMAIL)
+    assert after.url.path == "/staff/queue"
+
+
+async def test_logout_ends_the_session_on_the_server(client: TestClient) -> None:
+    await add_staff(client.app, EMAIL)
+    await login(client, EMAIL)
+    stolen = _session_cookie(client)
+    page = await client.get("/staff/queue")
+    await client.post("/staff/logout", data={"csrf_token": csrf_token(await page.text())})
+    assert await count(client.app, StaffSession) == 0
+    client.session.cookie_jar.update_cookies({"staff_session": stolen})
+    replayed = await client.get("/staff/queue", allow_redirects=False)
+    assert replayed.status == 303
+    assert replayed.headers["Location"] == "/staff/login"
+
+
+async def test_an_idle_session_expires(client: TestClient, clock: Clock) -> None:
+    await add_staff(client.app, EMAIL)
+    await login(client, EMAIL)
+    clock.advance(minutes=14)
+    assert (await client.get("/staff/queue", allow_redirects=False)).status == 200
+    clock.advance(minutes=14)
+    assert (await client.get("/staff/queue", allow_redirects=False)).status == 200
+    clock.advance(minutes=16)
+    expired = await client.get("/staff/queue", allow_redirects=False)
+    assert expired.status == 303
+    assert await count(client.app, StaffSession) == 0
+
+
+async def test_a_busy_session_still_ends_after_the_maximum(client: TestClient,
+                                                           clock: Clock) -> None:
+    await add_staff(client.app, EMAIL)
+    await login(client, EMAIL)
+    for _ in range(12 * 6):
+        clock.advance(minutes=10)
+        await client.get("/staff/queue", allow_redirects=False)
+    clock.advance(minutes=10)
+    assert (await client.get("/staff/queue", allow_redirects=False)).status == 303
+
+
+async def test_behind_tls_cookies_are_secure_and_host_prefixed(
+    make_client: MakeClient,
+) -> None:
+    client = await make_client()
+    await add_staff(client.app, EMAIL)
+    host = {"Host": "staff.example.org"}
+    page = await client.get("/staff/login", headers=host)
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert page.cookies["staff_login_csrf"]["secure"]
+    # The test client speaks plain http, so it will not send a Secure cookie back by itself.
+    login_cookie = page.cookies["staff_login_csrf"].value
+    response = await client.post(
+        "/staff/login", allow_redirects=False,
+        headers={**host, "Cookie": f"staff_login_csrf={login_cookie}"},
+        data={"csrf_token": csrf_token(await page.text()), "email": EMAIL,
+              "password": "correct horse battery staple"})
+    cookie = response.cookies["__Host-staff_session"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert cookie["path"] == "/" and not cookie["domain"]
+
+
+async def test_an_inactive_account_cannot_sign_in(client: TestClient) -> None:
+    user_id = await add_staff(client.app, EMAIL)
+    async with client.app[SESSIONS].begin() as session:
+        user = await session.get_one(StaffUser, user_id)
+        user.active = False
+    response = await login(client, EMAIL)
+    assert "did not match" in await response.text()
+    assert await count(client.app, StaffSession) == 0
