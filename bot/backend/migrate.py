@@ -10,13 +10,26 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.backend.db import create_sync_engine
+from bot.backend.models import Base
 from bot.backend.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def owned_by_backend(
+    name: str | None, type_: NameFilterType, _parents: NameFilterParentNames
+) -> bool:
+    """Alembic's include_name hook: compare only our tables.
+
+    Rasa's tracker store may live in the same database; its `events` table is not ours
+    to create or drop.
+    """
+    return type_ != "table" or name in Base.metadata.tables
 
 
 def upgrade_connection(connection: Connection) -> None:

@@ -84,9 +84,10 @@ class Settings:
             encryption_keys=_fernet_keys(env.get("BACKEND_ENCRYPTION_KEYS", "")),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=env.get("RASA_TOKEN") or None,
-            rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 5.0, 0.1),
+            rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 5.0, 0.1, 120.0),
             retention_days=_int(env, "RETENTION_DAYS", 90, 1, 3650),
-            retention_interval_minutes=_float(env, "RETENTION_INTERVAL_MINUTES", 60.0, 0.0),
+            retention_interval_minutes=_float(env, "RETENTION_INTERVAL_MINUTES", 60.0, 0.0,
+                                              7 * 24 * 60.0),
             session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 15, 1, 24 * 60),
             session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, 1, 24 * 7),
             cookie_secure=_tristate(env, "COOKIE_SECURE"),
@@ -138,7 +139,9 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float, low: float) -> float:
+def _float(
+    env: Mapping[str, str], name: str, default: float, low: float, high: float
+) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -146,8 +149,8 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float) -> flo
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, not {raw!r}") from None
-    if not value >= low:
-        raise ConfigError(f"{name} must be at least {low}")
+    if not low <= value <= high:  # also refuses nan
+        raise ConfigError(f"{name} must be between {low} and {high}")
     return value
 
 

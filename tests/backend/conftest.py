@@ -14,19 +14,18 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestServer
 from sqlalchemy.engine import make_url
 
 from bot.backend.main import init_app
-from bot.backend.settings import Settings
-from tests.backend.support import ENCRYPTION_KEY, RASA_TOKEN, SERVICE_TOKEN, Clock
+
+from .support import RASA_TOKEN, Client, Clock, Databases, FakeRasa, MakeClient, make_settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -40,15 +39,6 @@ TRACKER_COLUMNS = """
     data TEXT"""
 SQLITE_TRACKER_DDL = f"CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT,{TRACKER_COLUMNS})"
 POSTGRES_TRACKER_DDL = f"CREATE TABLE events (id SERIAL PRIMARY KEY,{TRACKER_COLUMNS})"
-
-
-@dataclass(frozen=True)
-class Databases:
-    """The backend's database URL and the tracker store's."""
-
-    kind: str
-    url: str
-    tracker_url: str
 
 
 @pytest.fixture(scope="session")
@@ -92,53 +82,27 @@ def databases(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Databas
     _empty_postgres(url)
 
 
-def make_settings(databases: Databases, **env: str) -> Settings:
-    """Settings for a test app; keyword arguments are extra environment variables."""
-    return Settings.from_env({
-        "DATABASE_URL": databases.url,
-        "TRACKER_DATABASE_URL": databases.tracker_url,
-        "BACKEND_SERVICE_TOKEN": SERVICE_TOKEN,
-        "BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY,
-        "RASA_URL": "http://127.0.0.1:9",
-        "RASA_TOKEN": RASA_TOKEN,
-        "RASA_TIMEOUT_SECONDS": "2",
-        "RETENTION_INTERVAL_MINUTES": "0",
-        **env,
-    })
-
-
 @pytest.fixture
 def clock() -> Clock:
     """The app's clock, movable by the test."""
     return Clock()
 
 
-MakeClient = Callable[..., Awaitable[TestClient]]
-
-
 @pytest_asyncio.fixture
 async def make_client(aiohttp_client: Any, databases: Databases, clock: Clock) -> MakeClient:
     """Build the real app with extra environment variables and a test client for it."""
 
-    async def make(**env: str) -> TestClient:
-        return await aiohttp_client(init_app(make_settings(databases, **env), clock))
+    async def make(**env: str) -> Client:
+        client: Client = await aiohttp_client(init_app(make_settings(databases, **env), clock))
+        return client
 
     return make
 
 
 @pytest_asyncio.fixture
-async def client(make_client: MakeClient) -> TestClient:
+async def client(make_client: MakeClient) -> Client:
     """A client for the app with default test settings."""
     return await make_client()
-
-
-@dataclass
-class FakeRasa:
-    """Rasa's tracker endpoint on a loopback port; `trackers` maps sender id to events."""
-
-    url: str = ""
-    trackers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    requests: list[str] = field(default_factory=list)
 
 
 @pytest_asyncio.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyotp
@@ -15,6 +17,7 @@ from sqlalchemy import func, select, text
 from bot.backend.db import create_sync_engine
 from bot.backend.keys import SESSIONS, VAULT
 from bot.backend.models import StaffUser
+from bot.backend.settings import Settings
 from bot.backend.staff.passwords import hash_password
 
 SERVICE_TOKEN = "test-service-token-0123456789-abcdefghij"
@@ -23,6 +26,8 @@ OLD_ENCRYPTION_KEY = "Cq3bkHqz6jvDgW4mDyYg1mB6t1-qTQQ3Q0-3y0Vb0mM="
 RASA_TOKEN = "rasa-test-token"
 PASSWORD = "correct horse battery staple"
 AUTH = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+Client = TestClient[web.Request, web.Application]
+MakeClient = Callable[..., Awaitable[Client]]
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -85,12 +90,12 @@ def handoff_event(conversation_id: str = "conv-1", at: dt.datetime | None = None
     return event
 
 
-async def post_event(client: TestClient, event: Any, **kwargs: Any) -> Any:
+async def post_event(client: Client, event: Any, **kwargs: Any) -> Any:
     """POST an event with the service token; returns the response."""
     return await client.post("/api/v1/events", json=event, headers=AUTH, **kwargs)
 
 
-async def ingest_handoff(client: TestClient, conversation_id: str, **fields: Any) -> str:
+async def ingest_handoff(client: Client, conversation_id: str, **fields: Any) -> str:
     """Create a handoff through the API; return its id."""
     response = await post_event(client, handoff_event(conversation_id, **fields))
     assert response.status in (200, 201), await response.text()
@@ -123,7 +128,7 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-async def login(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+async def login(client: Client, email: str, password: str = PASSWORD) -> Any:
     """Sign in through the login form; returns the final response."""
     page = await client.get("/staff/login")
     return await client.post("/staff/login", data={
@@ -131,7 +136,7 @@ async def login(client: TestClient, email: str, password: str = PASSWORD) -> Any
     })
 
 
-async def submit(client: TestClient, page_path: str, action_path: str,
+async def submit(client: Client, page_path: str, action_path: str,
                  data: dict[str, str] | None = None, **kwargs: Any) -> Any:
     """Open a page, take its CSRF token, POST a form to an action."""
     page = await client.get(page_path)
@@ -163,3 +168,36 @@ def tracker_senders(tracker_url: str) -> list[str]:
             text("SELECT sender_id FROM events ORDER BY id"))]
     engine.dispose()
     return senders
+
+
+@dataclass(frozen=True)
+class Databases:
+    """The backend's database URL and the tracker store's."""
+
+    kind: str
+    url: str
+    tracker_url: str
+
+
+def make_settings(databases: Databases, **env: str) -> Settings:
+    """Settings for a test app; keyword arguments are extra environment variables."""
+    return Settings.from_env({
+        "DATABASE_URL": databases.url,
+        "TRACKER_DATABASE_URL": databases.tracker_url,
+        "BACKEND_SERVICE_TOKEN": SERVICE_TOKEN,
+        "BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY,
+        "RASA_URL": "http://127.0.0.1:9",
+        "RASA_TOKEN": RASA_TOKEN,
+        "RASA_TIMEOUT_SECONDS": "2",
+        "RETENTION_INTERVAL_MINUTES": "0",
+        **env,
+    })
+
+
+@dataclass
+class FakeRasa:
+    """Rasa's tracker endpoint on a loopback port; `trackers` maps sender id to events."""
+
+    url: str = ""
+    trackers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)

@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 
 from bot.backend.models import AppliedEvent, AuditEntry, Handoff, Referral
-from tests.backend.support import (
+
+from .support import (
     AUTH,
+    Client,
     add_staff,
     count,
     handoff_event,
@@ -103,7 +104,7 @@ BAD_BODIES: dict[str, tuple[bytes, int, str]] = {
 
 
 @pytest.mark.parametrize("name", list(BAD_BODIES))
-async def test_bad_events_are_refused_and_write_nothing(client: TestClient, name: str) -> None:
+async def test_bad_events_are_refused_and_write_nothing(client: Client, name: str) -> None:
     body, status, code = BAD_BODIES[name]
     response = await client.post("/api/v1/events", data=body, headers=JSON_HEADERS)
     assert response.status == status, await response.text()
@@ -114,28 +115,28 @@ async def test_bad_events_are_refused_and_write_nothing(client: TestClient, name
         assert await count(client.app, model) == 0
 
 
-async def test_validation_errors_name_the_field(client: TestClient) -> None:
+async def test_validation_errors_name_the_field(client: Client) -> None:
     response = await client.post("/api/v1/events", data=_handoff_with(summary="x" * 1001),
                                  headers=JSON_HEADERS)
     assert await response.json() == {"error": "invalid", "field": "handoff.summary",
                                      "message": "must be at most 1000 characters"}
 
 
-async def test_a_body_that_is_not_json_is_unsupported(client: TestClient) -> None:
+async def test_a_body_that_is_not_json_is_unsupported(client: Client) -> None:
     response = await client.post("/api/v1/events", data=b"id=1", headers={
         **AUTH, "Content-Type": "application/x-www-form-urlencoded"})
     assert response.status == 415
 
 
 @pytest.mark.parametrize("path", ["c" * 129, "conv%00", "conv%0A1", "%20"])
-async def test_bad_conversation_ids_in_urls_are_refused(client: TestClient, path: str) -> None:
+async def test_bad_conversation_ids_in_urls_are_refused(client: Client, path: str) -> None:
     erase = await client.delete(f"/api/v1/conversations/{path}", headers=AUTH)
     withdraw = await client.post(f"/api/v1/conversations/{path}/withdraw", headers=AUTH)
     assert (erase.status, withdraw.status) == (400, 400)
     assert (await erase.json())["error"] == "invalid"
 
 
-async def test_unknown_routes_and_methods_answer_in_json(client: TestClient) -> None:
+async def test_unknown_routes_and_methods_answer_in_json(client: Client) -> None:
     missing = await client.get("/api/v1/nothing-here", headers=AUTH)
     wrong_method = await client.get("/api/v1/events", headers=AUTH)
     assert missing.status == 404
@@ -144,13 +145,13 @@ async def test_unknown_routes_and_methods_answer_in_json(client: TestClient) -> 
     assert "POST" in wrong_method.headers["Allow"]
 
 
-async def test_withdrawing_an_unknown_conversation_is_not_found(client: TestClient) -> None:
+async def test_withdrawing_an_unknown_conversation_is_not_found(client: Client) -> None:
     response = await client.post("/api/v1/conversations/never-seen/withdraw", headers=AUTH)
     assert response.status == 404
     assert (await response.json())["error"] == "not_found"
 
 
-async def test_bad_staff_forms_are_refused(client: TestClient) -> None:
+async def test_bad_staff_forms_are_refused(client: Client) -> None:
     await login(client, "nobody@example.org")
     invalid_utf8 = await client.post("/staff/login", data=b"email=%ff%fe&password=x",
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -172,7 +173,7 @@ async def test_bad_staff_forms_are_refused(client: TestClient) -> None:
     ("/staff/stats?weeks=%00", 200), ("/staff/stats?weeks=100000", 200),
     ("/staff/nowhere", 404),
 ])
-async def test_odd_staff_urls_never_fail(client: TestClient, path: str, status: int) -> None:
+async def test_odd_staff_urls_never_fail(client: Client, path: str, status: int) -> None:
     await add_staff(client.app, "ana@example.org")
     await login(client, "ana@example.org")
     response = await client.get(path, allow_redirects=False)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
 from bot.backend.models import AggregateCount, AppliedEvent, AuditEntry, Handoff, Note, Referral
-from tests.backend.conftest import Databases, FakeRasa, MakeClient
-from tests.backend.support import (
+
+from .support import (
     AUTH,
+    Client,
+    Databases,
+    FakeRasa,
+    MakeClient,
     add_staff,
     add_tracker_events,
     count,
@@ -27,19 +30,19 @@ from tests.backend.support import (
 pytestmark = pytest.mark.asyncio
 
 
-async def _audit(client: TestClient, action: str) -> list[AuditEntry]:
+async def _audit(client: Client, action: str) -> list[AuditEntry]:
     async with client.app[SESSIONS]() as session:
         return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
-async def _counts(client: TestClient) -> dict[tuple[str, str], int]:
+async def _counts(client: Client) -> dict[tuple[str, str], int]:
     async with client.app[SESSIONS]() as session:
         return {(row.metric, row.key): row.count
                 for row in await session.scalars(select(AggregateCount))}
 
 
 async def test_erasure_removes_everything_about_one_conversation(
-    client: TestClient, databases: Databases,
+    client: Client, databases: Databases,
 ) -> None:
     secret_id = "sender-to-erase-7f3a"
     handoff_id = await ingest_handoff(client, secret_id)
@@ -70,7 +73,7 @@ async def test_erasure_removes_everything_about_one_conversation(
             assert secret_id not in " ".join(str(v) for v in vars(row).values())
 
 
-async def test_erasure_is_idempotent(client: TestClient) -> None:
+async def test_erasure_is_idempotent(client: Client) -> None:
     await ingest_handoff(client, "twice")
     first = await client.delete("/api/v1/conversations/twice", headers=AUTH)
     second = await client.delete("/api/v1/conversations/twice", headers=AUTH)
@@ -83,7 +86,7 @@ async def test_erasure_is_idempotent(client: TestClient) -> None:
     ]
 
 
-async def test_a_replay_after_erasure_does_not_bring_data_back(client: TestClient) -> None:
+async def test_a_replay_after_erasure_does_not_bring_data_back(client: Client) -> None:
     event = handoff_event("erased-then-replayed")
     first = await post_event(client, event)
     await client.delete("/api/v1/conversations/erased-then-replayed", headers=AUTH)
@@ -106,7 +109,7 @@ async def test_erasure_fails_whole_when_the_tracker_store_is_down(
     assert await count(client.app, Referral) == 1, "nothing is half-erased; the outbox retries"
 
 
-async def test_withdrawal_closes_the_handoff_and_deletes_its_details(client: TestClient) -> None:
+async def test_withdrawal_closes_the_handoff_and_deletes_its_details(client: Client) -> None:
     handoff_id = await ingest_handoff(client, "changed-mind")
     response = await client.post("/api/v1/conversations/changed-mind/withdraw", headers=AUTH)
     assert response.status == 200
@@ -125,7 +128,7 @@ async def test_withdrawal_closes_the_handoff_and_deletes_its_details(client: Tes
     assert (await _counts(client))[("outcomes", "withdrawn")] == 1
 
 
-async def test_withdrawing_twice_is_harmless(client: TestClient) -> None:
+async def test_withdrawing_twice_is_harmless(client: Client) -> None:
     await ingest_handoff(client, "changed-mind")
     await client.post("/api/v1/conversations/changed-mind/withdraw", headers=AUTH)
     again = await client.post("/api/v1/conversations/changed-mind/withdraw", headers=AUTH)
@@ -134,7 +137,7 @@ async def test_withdrawing_twice_is_harmless(client: TestClient) -> None:
     assert (await _counts(client))[("outcomes", "withdrawn")] == 1
 
 
-async def test_a_new_request_after_withdrawal_opens_a_new_handoff(client: TestClient) -> None:
+async def test_a_new_request_after_withdrawal_opens_a_new_handoff(client: Client) -> None:
     first = await ingest_handoff(client, "asked-again")
     await client.post("/api/v1/conversations/asked-again/withdraw", headers=AUTH)
     second = await ingest_handoff(client, "asked-again")

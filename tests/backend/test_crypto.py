@@ -6,7 +6,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.backend.crypto import DecryptionError, Vault
-from tests.backend.support import ENCRYPTION_KEY, OLD_ENCRYPTION_KEY
+
+from .support import ENCRYPTION_KEY, OLD_ENCRYPTION_KEY
 
 
 def test_the_vault_round_trips_and_refuses_foreign_tokens() -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
 from bot.backend.models import AuditEntry, Handoff, Note
-from tests.backend.conftest import MakeClient
-from tests.backend.support import (
+
+from .support import (
+    Client,
+    MakeClient,
     add_staff,
     count,
     csrf_token,
@@ -21,20 +22,20 @@ from tests.backend.support import (
 pytestmark = pytest.mark.asyncio
 
 
-async def _status(client: TestClient, handoff_id: str) -> tuple[str, object]:
+async def _status(client: Client, handoff_id: str) -> tuple[str, object]:
     async with client.app[SESSIONS]() as session:
         handoff = (await session.scalars(select(Handoff))).one()
         assert str(handoff.id) == handoff_id
         return handoff.status, handoff.assignee_id
 
 
-async def _denials(client: TestClient) -> list[str]:
+async def _denials(client: Client) -> list[str]:
     async with client.app[SESSIONS]() as session:
         rows = await session.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied"))
         return [row.action for row in rows]
 
 
-async def test_a_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
+async def test_a_post_without_the_csrf_token_is_refused(client: Client) -> None:
     handoff_id = await ingest_handoff(client, "c1")
     await add_staff(client.app, "ana@example.org")
     await login(client, "ana@example.org")
@@ -60,7 +61,7 @@ async def test_another_sessions_token_is_refused(make_client: MakeClient) -> Non
     assert response.status == 403
 
 
-async def test_logout_and_login_need_csrf_tokens_too(client: TestClient) -> None:
+async def test_logout_and_login_need_csrf_tokens_too(client: Client) -> None:
     await add_staff(client.app, "ana@example.org")
     no_token_login = await client.post("/staff/login", data={
         "email": "ana@example.org", "password": "correct horse battery staple"})
@@ -125,7 +126,7 @@ async def test_a_supervisor_reassigns_and_the_new_holder_can_act(
     assert (await ana.get(case)).status == 403, "the previous holder has lost access"
 
 
-async def test_the_audit_log_is_for_admins_only(client: TestClient) -> None:
+async def test_the_audit_log_is_for_admins_only(client: Client) -> None:
     await add_staff(client.app, "sue@example.org", role="supervisor")
     await login(client, "sue@example.org")
     assert (await client.get("/staff/audit")).status == 403

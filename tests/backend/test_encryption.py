@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
 from bot.backend.crypto import DecryptionError, Vault
 from bot.backend.keys import SESSIONS
 from bot.backend.rotate_keys import rotate
-from tests.backend.conftest import Databases, MakeClient
-from tests.backend.support import (
+
+from .support import (
     AUTH,
     ENCRYPTION_KEY,
     OLD_ENCRYPTION_KEY,
+    Client,
+    Databases,
+    MakeClient,
     add_staff,
     ingest_handoff,
     login,
@@ -29,12 +31,12 @@ CONTACT = "+44 7700 900123"
 NOTE = "Spoke to her at 6pm; she is safe"
 
 
-async def _raw(client: TestClient, sql: str) -> list[str]:
+async def _raw(client: Client, sql: str) -> list[str]:
     async with client.app[SESSIONS]() as session:
         return [str(value) for row in await session.execute(text(sql)) for value in row]
 
 
-async def test_personal_data_is_not_stored_in_plaintext(client: TestClient) -> None:
+async def test_personal_data_is_not_stored_in_plaintext(client: Client) -> None:
     handoff_id = await ingest_handoff(client, CONVERSATION, summary=SUMMARY,
                                       contact_details=CONTACT)
     await add_staff(client.app, "ana@example.org")

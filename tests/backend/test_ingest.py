@@ -6,13 +6,14 @@ import asyncio
 import datetime as dt
 
 import pytest
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
 from bot.backend.models import AggregateCount, AppliedEvent, AuditEntry, Handoff, Referral
-from tests.backend.support import (
+
+from .support import (
     AUTH,
+    Client,
     count,
     handoff_event,
     iso,
@@ -23,12 +24,12 @@ from tests.backend.support import (
 pytestmark = pytest.mark.asyncio
 
 
-async def _referral(client: TestClient) -> Referral:
+async def _referral(client: Client) -> Referral:
     async with client.app[SESSIONS]() as session:
         return (await session.scalars(select(Referral))).one()
 
 
-async def test_a_new_referral_is_created_with_201(client: TestClient) -> None:
+async def test_a_new_referral_is_created_with_201(client: Client) -> None:
     event = referral_event()
     response = await post_event(client, event)
     assert response.status == 201
@@ -41,7 +42,7 @@ async def test_a_new_referral_is_created_with_201(client: TestClient) -> None:
     assert await count(client.app, AppliedEvent) == 1
 
 
-async def test_a_replay_returns_the_same_result_and_writes_nothing(client: TestClient) -> None:
+async def test_a_replay_returns_the_same_result_and_writes_nothing(client: Client) -> None:
     event = handoff_event()
     first = await post_event(client, event)
     assert first.status == 201
@@ -60,7 +61,7 @@ async def test_a_replay_returns_the_same_result_and_writes_nothing(client: TestC
                                 for c in await session.scalars(select(AggregateCount)))
 
 
-async def test_later_events_update_one_referral(client: TestClient) -> None:
+async def test_later_events_update_one_referral(client: Client) -> None:
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
     first = await post_event(client, referral_event(at=start, risk_flags=["crisis"],
                                                     jurisdiction=None))
@@ -80,7 +81,7 @@ async def test_later_events_update_one_referral(client: TestClient) -> None:
     assert referral.risk_level == 1
 
 
-async def test_a_late_event_cannot_overwrite_newer_triage(client: TestClient) -> None:
+async def test_a_late_event_cannot_overwrite_newer_triage(client: Client) -> None:
     now = dt.datetime.now(dt.UTC)
     await post_event(client, referral_event(at=now, jurisdiction="IE"))
     late = await post_event(client, referral_event(at=now - dt.timedelta(hours=1),
@@ -91,7 +92,7 @@ async def test_a_late_event_cannot_overwrite_newer_triage(client: TestClient) ->
     assert referral.risk_flags == ["sextortion"], "flags are merged whatever the order"
 
 
-async def test_jurisdiction_counts_follow_the_latest_value(client: TestClient) -> None:
+async def test_jurisdiction_counts_follow_the_latest_value(client: Client) -> None:
     now = dt.datetime.now(dt.UTC)
     await post_event(client, referral_event(at=now - dt.timedelta(minutes=1), jurisdiction=None))
     await post_event(client, referral_event(at=now, jurisdiction="AU"))
@@ -101,7 +102,7 @@ async def test_jurisdiction_counts_follow_the_latest_value(client: TestClient) -
     assert rows == {("unknown", 0), ("AU", 1)}
 
 
-async def test_a_handoff_is_created_then_updated_while_open(client: TestClient) -> None:
+async def test_a_handoff_is_created_then_updated_while_open(client: Client) -> None:
     first = await post_event(client, handoff_event(summary="first version"))
     second = await post_event(client, handoff_event(summary="second version"))
     assert (first.status, second.status) == (201, 200)
@@ -112,7 +113,7 @@ async def test_a_handoff_is_created_then_updated_while_open(client: TestClient) 
     assert await count(client.app, Handoff) == 1
 
 
-async def test_a_referral_with_consent_keeps_it_until_withdrawn(client: TestClient) -> None:
+async def test_a_referral_with_consent_keeps_it_until_withdrawn(client: Client) -> None:
     await post_event(client, handoff_event())
     await post_event(client, referral_event())  # a later event without consent
     referral = await _referral(client)
@@ -127,7 +128,7 @@ async def test_a_referral_with_consent_keeps_it_until_withdrawn(client: TestClie
     {"Authorization": "Bearer"},
     {"Authorization": "Bearer tökén"},
 ])
-async def test_the_service_token_is_required(client: TestClient,
+async def test_the_service_token_is_required(client: Client,
                                              headers: dict[str, str]) -> None:
     event = referral_event()
     for response in (
@@ -140,7 +141,7 @@ async def test_the_service_token_is_required(client: TestClient,
     assert await count(client.app, Referral) == 0
 
 
-async def test_concurrent_first_events_make_one_referral(client: TestClient) -> None:
+async def test_concurrent_first_events_make_one_referral(client: Client) -> None:
     responses = await asyncio.gather(*(
         post_event(client, handoff_event("racing", summary=f"version {n}")) for n in range(12)
     ))
@@ -152,7 +153,7 @@ async def test_concurrent_first_events_make_one_referral(client: TestClient) -> 
     assert await count(client.app, AppliedEvent) == 12
 
 
-async def test_concurrent_replays_apply_once(client: TestClient) -> None:
+async def test_concurrent_replays_apply_once(client: Client) -> None:
     event = referral_event("replayed")
     responses = await asyncio.gather(*(post_event(client, event) for _ in range(8)))
     assert sorted(r.status for r in responses) == [200] * 7 + [201]
@@ -160,7 +161,7 @@ async def test_concurrent_replays_apply_once(client: TestClient) -> None:
     assert await count(client.app, AppliedEvent) == 1
 
 
-async def test_created_at_is_stored_in_utc(client: TestClient) -> None:
+async def test_created_at_is_stored_in_utc(client: Client) -> None:
     moment = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     await post_event(client, referral_event(created_at=moment.isoformat()))
     referral = await _referral(client)

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import pytest
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
 from bot.backend.models import AuditEntry, StaffSession, StaffUser
 from bot.backend.staff.sessions import token_id
-from tests.backend.conftest import MakeClient
-from tests.backend.support import Clock, add_staff, count, csrf_token, login
+
+from .support import Client, Clock, MakeClient, add_staff, count, csrf_token, login
 
 pytestmark = pytest.mark.asyncio
 EMAIL = "ana@example.org"
 
 
-async def _actions(client: TestClient) -> list[tuple[str, str, str | None]]:
+async def _actions(client: Client) -> list[tuple[str, str, str | None]]:
     async with client.app[SESSIONS]() as session:
         rows = await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         return [(row.action, row.outcome, row.detail) for row in rows]
 
 
-def _session_cookie(client: TestClient) -> str:
+def _session_cookie(client: Client) -> str:
     return next(c.value for c in client.session.cookie_jar if c.key == "staff_session")
 
 
-async def test_login_starts_a_server_side_session(client: TestClient) -> None:
+async def test_login_starts_a_server_side_session(client: Client) -> None:
     await add_staff(client.app, EMAIL)
     page = await client.get("/staff/login")
     response = await client.post("/staff/login", allow_redirects=False, data={
@@ -44,7 +43,7 @@ async def test_login_starts_a_server_side_session(client: TestClient) -> None:
     assert ("auth.login", "ok", None) in await _actions(client)
 
 
-async def test_a_wrong_password_starts_no_session(client: TestClient) -> None:
+async def test_a_wrong_password_starts_no_session(client: Client) -> None:
     await add_staff(client.app, EMAIL)
     response = await login(client, EMAIL, "wrong password entirely")
     assert "did not match" in await response.text()
@@ -52,7 +51,7 @@ async def test_a_wrong_password_starts_no_session(client: TestClient) -> None:
     assert ("auth.login", "failed", "reason=bad_password") in await _actions(client)
 
 
-async def test_an_unknown_email_is_audited_without_the_email(client: TestClient) -> None:
+async def test_an_unknown_email_is_audited_without_the_email(client: Client) -> None:
     response = await login(client, "mistyped-password-here@example.org")
     assert "did not match" in await response.text()
     assert await _actions(client) == [("auth.login", "failed", "reason=unknown_account")]
@@ -62,7 +61,7 @@ async def test_an_unknown_email_is_audited_without_the_email(client: TestClient)
     assert "mistyped" not in str(vars(entry))
 
 
-async def test_login_always_issues_a_new_session_id(client: TestClient) -> None:
+async def test_login_always_issues_a_new_session_id(client: Client) -> None:
     await add_staff(client.app, EMAIL)
     await login(client, EMAIL)
     first = _session_cookie(client)
@@ -72,7 +71,7 @@ async def test_login_always_issues_a_new_session_id(client: TestClient) -> None:
     assert await count(client.app, StaffSession, StaffSession.id == token_id(first)) == 0
 
 
-async def test_repeated_failures_lock_the_account(client: TestClient, clock: Clock) -> None:
+async def test_repeated_failures_lock_the_account(client: Client, clock: Clock) -> None:
     await add_staff(client.app, EMAIL)
     for _ in range(5):
         await login(client, EMAIL, "guessing wrong password")
@@ -87,7 +86,7 @@ async def test_repeated_failures_lock_the_account(client: TestClient, clock: Clo
     assert after.url.path == "/staff/queue"
 
 
-async def test_logout_ends_the_session_on_the_server(client: TestClient) -> None:
+async def test_logout_ends_the_session_on_the_server(client: Client) -> None:
     await add_staff(client.app, EMAIL)
     await login(client, EMAIL)
     stolen = _session_cookie(client)
@@ -100,7 +99,7 @@ async def test_logout_ends_the_session_on_the_server(client: TestClient) -> None
     assert replayed.headers["Location"] == "/staff/login"
 
 
-async def test_an_idle_session_expires(client: TestClient, clock: Clock) -> None:
+async def test_an_idle_session_expires(client: Client, clock: Clock) -> None:
     await add_staff(client.app, EMAIL)
     await login(client, EMAIL)
     clock.advance(minutes=14)
@@ -113,7 +112,7 @@ async def test_an_idle_session_expires(client: TestClient, clock: Clock) -> None
     assert await count(client.app, StaffSession) == 0
 
 
-async def test_a_busy_session_still_ends_after_the_maximum(client: TestClient,
+async def test_a_busy_session_still_ends_after_the_maximum(client: Client,
                                                            clock: Clock) -> None:
     await add_staff(client.app, EMAIL)
     await login(client, EMAIL)
@@ -145,7 +144,7 @@ async def test_behind_tls_cookies_are_secure_and_host_prefixed(
     assert cookie["path"] == "/" and not cookie["domain"]
 
 
-async def test_an_inactive_account_cannot_sign_in(client: TestClient) -> None:
+async def test_an_inactive_account_cannot_sign_in(client: Client) -> None:
     user_id = await add_staff(client.app, EMAIL)
     async with client.app[SESSIONS].begin() as session:
         user = await session.get_one(StaffUser, user_id)

@@ -6,19 +6,19 @@ import re
 
 import pyotp
 import pytest
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS, VAULT
 from bot.backend.models import StaffSession, StaffUser
-from tests.backend.support import Clock, add_staff, count, csrf_token, login, totp_code
+
+from .support import Client, Clock, add_staff, count, csrf_token, login, totp_code
 
 pytestmark = pytest.mark.asyncio
 ADMIN = "admin@example.org"
 
 
 async def test_an_admin_without_totp_must_enrol_before_anything_else(
-    client: TestClient, clock: Clock,
+    client: Client, clock: Clock,
 ) -> None:
     await add_staff(client.app, ADMIN, role="admin")
     after_password = await login(client, ADMIN)
@@ -45,7 +45,7 @@ async def test_an_admin_without_totp_must_enrol_before_anything_else(
     assert (await client.get("/staff/audit")).status == 200
 
 
-async def test_an_admin_with_totp_needs_a_fresh_code(client: TestClient, clock: Clock) -> None:
+async def test_an_admin_with_totp_needs_a_fresh_code(client: Client, clock: Clock) -> None:
     secret = pyotp.random_base32()
     await add_staff(client.app, ADMIN, role="admin", totp_secret=secret)
     assert (await login(client, ADMIN)).url.path == "/staff/mfa"
@@ -69,7 +69,7 @@ async def test_an_admin_with_totp_needs_a_fresh_code(client: TestClient, clock: 
     assert fresh.url.path == "/staff/queue"
 
 
-async def test_wrong_codes_lock_the_account(client: TestClient) -> None:
+async def test_wrong_codes_lock_the_account(client: Client) -> None:
     await add_staff(client.app, ADMIN, role="admin", totp_secret=pyotp.random_base32())
     await login(client, ADMIN)
     page = await client.get("/staff/mfa")
@@ -84,6 +84,6 @@ async def test_wrong_codes_lock_the_account(client: TestClient) -> None:
     assert "did not match" in await (await login(client, ADMIN)).text()
 
 
-async def test_advisors_sign_in_with_a_password_alone(client: TestClient) -> None:
+async def test_advisors_sign_in_with_a_password_alone(client: Client) -> None:
     await add_staff(client.app, "ana@example.org")
     assert (await login(client, "ana@example.org")).url.path == "/staff/queue"

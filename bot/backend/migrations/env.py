@@ -13,6 +13,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from bot.backend.db import create_sync_engine
+from bot.backend.migrate import owned_by_backend
 from bot.backend.models import Base
 from bot.backend.settings import Settings
 
@@ -24,6 +25,7 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite can only alter tables by copying them
         compare_type=True,
+        include_name=owned_by_backend,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,10 +1,14 @@
 """Who may see and do what to a case (object-level access control, ASVS 4.2.1).
 
 - Anyone signed in may see the queue and a case nobody holds, and claim it.
-- A case someone holds is theirs: only they may work on it (start, note, resolve).
-  Another advisor can neither open it nor act on it.
+- A case someone holds is theirs: only they may work on it (start, note, resolve,
+  release). Another advisor can neither open it nor act on it.
 - Supervisors and admins may open every case, release it or reassign it to someone;
   to work on it themselves they reassign it to themselves, which is audited.
+
+These rules are about whose case it is. Whether the case's status allows an action
+(claiming a resolved case, noting an unclaimed one) is workflow.py's question, answered
+with 409 rather than 403.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from bot.backend.models import Handoff, StaffUser
 from bot.backend.vocab import SUPERVISOR_ROLES
 
-HOLDER_ACTIONS = frozenset({"start", "note", "resolve"})
+HOLDER_ACTIONS = frozenset({"claim", "start", "note", "resolve"})
 
 
 def is_supervisor(user: StaffUser) -> bool:
@@ -27,12 +31,11 @@ def can_view(user: StaffUser, handoff: Handoff) -> bool:
 
 def can(user: StaffUser, handoff: Handoff, action: str) -> bool:
     """Whether the user may perform `action` on this case, whatever its status."""
-    if action == "claim":
-        return handoff.assignee_id is None
+    unheld_or_mine = handoff.assignee_id in (None, user.id)
     if action in HOLDER_ACTIONS:
-        return handoff.assignee_id == user.id
+        return unheld_or_mine
     if action == "release":
-        return handoff.assignee_id == user.id or is_supervisor(user)
+        return unheld_or_mine or is_supervisor(user)
     if action == "reassign":
         return is_supervisor(user)
     return False

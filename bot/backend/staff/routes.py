@@ -13,7 +13,7 @@ from bot.backend.staff.middlewares import require_csrf_token, require_session
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-async def home(request: web.Request) -> web.StreamResponse:
+async def home(_request: web.Request) -> web.StreamResponse:
     """GET /staff/: the queue is the dashboard's front page."""
     raise web.HTTPSeeOther("/staff/queue")
 
