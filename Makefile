@@ -58,15 +58,14 @@ models/assistant.tar.gz:
 	$(MAKE) train
 
 run: setup models/assistant.tar.gz  ## start Rasa (5005) and the action server (5055); Ctrl-C stops all
-	bot/tools/run.sh
+	$(SVC_PY) -m bot.tools.run
 
 # --- tests ------------------------------------------------------------------------------
 test: validate train test-unit test-nlu test-stories test-e2e  ## everything CI runs
 
 validate: setup  ## check the service directory and the Rasa training data
 	$(RASA_PY) -m bot.tools.validate_directory
-	$(RASA) data validate --data $(TRAIN_DATA) --domain domain --config config.yml \
-	  --fail-on-warnings
+	$(RASA) data validate --data $(TRAIN_DATA) --domain domain --config config.yml
 
 test-unit: setup  ## pytest: assistant plug-ins, actions, directory (Rasa env); services (services env)
 	$(RASA_VENV)/bin/pytest -q tests/assistant tests/actions tests/directory

@@ -104,6 +104,18 @@ class Directory:
             codes.add("GB")  # a UK-wide law applies in each nation, as for services
         return [law for law in self.laws if codes.intersection(law.jurisdictions)]
 
+    def evidence_for(self, person: Person) -> List[EvidenceStep]:
+        """Evidence steps for this person; unknown age gets both adult and under-18 steps."""
+        audiences = {"all"}
+        if not person.is_adult:
+            audiences.add("under_18")
+        if not person.is_minor:
+            audiences.add("adults")
+        return [step for step in self.evidence if step.audience in audiences]
+
+    def stopncii_partners(self) -> List[Platform]:
+        return [p for p in self.platforms if p.stopncii_partner]
+
     def platform(self, name_or_alias: str) -> Optional[Platform]:
         key = name_or_alias.strip().lower()
         for p in self.platforms:

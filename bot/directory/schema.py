@@ -44,6 +44,7 @@ SERVICE_KINDS = (
 )
 
 SITUATIONS = ("created", "shared", "threatened", "sextortion")
+EVIDENCE_AUDIENCES = ("all", "adults", "under_18")
 
 CONTACT_FIELDS = ("phone", "text", "web", "email", "chat")
 SERVICE_FACTS = CONTACT_FIELDS + ("hours", "eligibility", "summary")
@@ -151,6 +152,9 @@ class EvidenceStep:
     id: str
     text: str
     provenance: Provenance
+    # Who the step is for: images of anyone under 18 must never be saved or screenshotted,
+    # so some steps differ for them.
+    audience: str = "all"
 
 
 @dataclass
@@ -364,11 +368,15 @@ def _law(c: _Checker, raw: Any, where: str) -> Law:
 
 
 def _evidence(c: _Checker, raw: Any, where: str) -> EvidenceStep:
-    d = c.mapping(raw, where, ("id", "text", "source", "verified"), ("unverified",))
+    d = c.mapping(raw, where, ("id", "text", "source", "verified"), ("unverified", "audience"))
+    audience = d.get("audience", "all")
+    if audience not in EVIDENCE_AUDIENCES:
+        c.fail(f"{where}.audience", f"expected one of {', '.join(EVIDENCE_AUDIENCES)}")
     return EvidenceStep(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
         text=c.text(d.get("text"), f"{where}.text", max_len=600) or "",
         provenance=c.provenance(d, where, ("text",)),
+        audience=audience,
     )
 
 

@@ -1,0 +1,135 @@
+"""The safety matcher flags crisis and danger language whatever the classifier thinks."""
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.assistant.safety import SafetyMatcher, load_patterns
+from bot.assistant.spacy_pipeline import resolve
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return SafetyMatcher(SafetyMatcher.get_default_config())
+
+
+CRISIS = [
+    "I want to die",
+    "i just wanna die",
+    "i've been thinking about suicide",
+    "feeling suicidal tonight",
+    "im going to kill myself",
+    "I'm going to end my life",
+    "i dont want to live anymore",
+    "I don't want to be alive",
+    "there's no point in living",
+    "everyone would be better off without me",
+    "i'd be better off dead",
+    "i've been cutting again",
+    "I hurt myself last night",
+    "i took a load of pills",
+    "I've taken too many tablets",
+    "kms",
+    "thinking of ending it all",
+    "i cant go on like this",
+    "I can't do this anymore",
+    "I want to unalive myself",
+    "I wrote a goodbye note",
+    "planning to jump off a bridge",
+    "life's not worth living",
+    "I\u2019m going to kill myself",  # curly apostrophe
+]
+DANGER = [
+    "he's outside my house right now",
+    "hes at my door",
+    "my ex is on his way here",
+    "he said he'll kill me",
+    "he is going to hurt me",
+    "he threatened to kill me",
+    "I'm not safe",
+    "i am in danger",
+    "he's hitting me",
+    "they're trying to break in",
+    "he locked me in",
+    "he won't let me leave",
+    "someone is following me",
+    "he has a knife",
+]
+BENIGN = [
+    "someone posted fake nudes of me on instagram",
+    "how do I get it taken down",
+    "is it illegal to make deepfakes",
+    "he posted it 5 km away from here",
+    "they hurt my reputation",
+    "can you help me please",
+    "I'm 15 and live in Wales",
+    "what should I keep as evidence",
+    "my ex is threatening to share pictures",
+    "this is killing my confidence at school",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_language_is_flagged(matcher, text):
+    assert "crisis" in matcher.flags(text)
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_language_is_flagged(matcher, text):
+    assert "danger" in matcher.flags(text)
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_ordinary_messages_are_not_flagged(matcher, text):
+    assert matcher.flags(text) == []
+
+
+def test_danger_leads_when_both(matcher):
+    assert matcher.flags("he's outside and I want to die") == ["danger", "crisis"]
+
+
+def _message(text, intent="report_shared", confidence=0.97):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}],
+                add_to_output=True)
+    return message
+
+
+def test_a_flag_overrides_a_confident_intent(matcher):
+    [message] = matcher.process([_message("my ex posted them and I want to die")])
+    assert message.get("intent") == {"name": "crisis_self_harm", "confidence": 1.0}
+    assert message.get("safety") == {"flags": ["crisis"]}
+    ranking = message.get("intent_ranking")
+    assert ranking[0]["name"] == "crisis_self_harm"
+    assert {"name": "report_shared", "confidence": 0.97} in ranking  # kept for review
+
+
+def test_danger_overrides_to_immediate_danger(matcher):
+    [message] = matcher.process([_message("he is outside my house", "ask_police")])
+    assert message.get("intent")["name"] == "immediate_danger"
+
+
+def test_unflagged_messages_keep_their_intent(matcher):
+    [message] = matcher.process([_message("how do I report it", "ask_takedown")])
+    assert message.get("intent")["name"] == "ask_takedown"
+    assert message.get("safety") == {"flags": []}
+    assert "safety" in message.as_dict(only_output_properties=True)
+
+
+def test_button_payloads_are_not_matched(matcher):
+    [message] = matcher.process([_message('/inform_age{"age_group": "adult"}', "inform_age")])
+    assert message.get("intent")["name"] == "inform_age"
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00", "😢😢😢", "<script>alert(1)</script>",
+                                  "a" * 10000])
+def test_hostile_input_never_crashes(matcher, text):
+    assert matcher.process([_message(text)])
+
+
+def test_pattern_file_is_checked(tmp_path):
+    bad = tmp_path / "p.yml"
+    bad.write_text("crisis: [want to die]\n")
+    with pytest.raises(ValueError):
+        load_patterns(bad)
+    assert set(load_patterns(resolve("data/patterns/safety.yml"))) == {"crisis", "danger"}

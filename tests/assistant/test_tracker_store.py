@@ -1,0 +1,126 @@
+"""The tracker store encrypts every event, keeps intent names out of clear columns, and
+erases a conversation when action_erase_conversation has run. SQLite and PostgreSQL."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.assistant.tracker_store import (
+    ProtectedSQLTrackerStore,
+    TrackerStoreConfigError,
+    cipher_from_env,
+)
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+intents: [report_shared, delete_data]
+slots:
+  country:
+    type: text
+    mappings: [{type: custom}]
+actions: [action_erase_conversation]
+""")
+SECRET_TEXT = "my ex posted fake nudes of me"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def key():
+    return Fernet.generate_key().decode()
+
+
+def store_for(url, keys):
+    return ProtectedSQLTrackerStore(domain=DOMAIN, host=url, encryption_keys=keys)
+
+
+def conversation(sender):
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(SECRET_TEXT, {"name": "report_shared", "confidence": 1.0}))
+    tracker.update(SlotSet("country", "GB-SCT"))
+    return tracker
+
+
+def raw_rows(url, sender):
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT intent_name, action_name, data FROM events WHERE sender_id = :s"),
+            {"s": sender}).fetchall()
+    engine.dispose()
+    return rows
+
+
+async def test_round_trip_with_encryption_at_rest(db_url, key):
+    store = store_for(db_url, key)
+    await store.save(conversation("alice"))
+    restored = await store.retrieve("alice")
+    assert restored.latest_message.text == SECRET_TEXT
+    assert restored.get_slot("country") == "GB-SCT"
+    rows = raw_rows(db_url, "alice")
+    assert rows and all(r.intent_name is None and r.action_name is None for r in rows)
+    assert all(SECRET_TEXT not in r.data and "report_shared" not in r.data for r in rows)
+
+
+async def test_appends_only_new_events(db_url, key):
+    store = store_for(db_url, key)
+    tracker = conversation("bob")
+    await store.save(tracker)
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    assert len(raw_rows(db_url, "bob")) == len(tracker.events)
+
+
+async def test_erasure_deletes_every_session(db_url, key):
+    store = store_for(db_url, key)
+    await store.save(conversation("carol"))
+    tracker = await store.retrieve("carol")
+    tracker.update(SessionStarted())  # a later session: erasure covers both
+    tracker.update(UserUttered("delete my data", {"name": "delete_data", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_erase_conversation"))
+    await store.save(tracker)
+    assert raw_rows(db_url, "carol") == []
+    assert await store.retrieve("carol") is None
+    await store.save(conversation("dave"))
+    assert raw_rows(db_url, "dave")  # other conversations untouched
+
+
+async def test_keys_rotate(db_url, key):
+    await store_for(db_url, key).save(conversation("erin"))
+    new_key = Fernet.generate_key().decode()
+    rotated = store_for(db_url, f"{new_key},{key}")
+    assert (await rotated.retrieve("erin")).get_slot("country") == "GB-SCT"
+    with pytest.raises(Exception):
+        await store_for(db_url, new_key).retrieve("erin")  # the old key is needed
+
+
+async def test_plaintext_rows_from_before_encryption_still_load(tmp_path, key):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = store_for(url, key)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for i, event in enumerate(conversation("fay").events):
+            conn.execute(sa.text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                "VALUES ('fay', :t, :ts, :d)"),
+                {"t": event.type_name, "ts": event.timestamp, "d": json.dumps(event.as_dict())})
+    assert (await store.retrieve("fay")).latest_message.text == SECRET_TEXT
+
+
+def test_encryption_is_mandatory():
+    with pytest.raises(TrackerStoreConfigError):
+        cipher_from_env("")
+    with pytest.raises(TrackerStoreConfigError):
+        cipher_from_env("not-a-key")
