@@ -133,3 +133,18 @@ def test_pattern_file_is_checked(tmp_path):
     with pytest.raises(ValueError):
         load_patterns(bad)
     assert set(load_patterns(resolve("data/patterns/safety.yml"))) == {"crisis", "danger"}
+
+
+def test_development_phrases(matcher):
+    """safety_dev.yml was written independently of the patterns (and of the training and
+    held-out data) to tune them: every crisis and danger phrase must be caught. Of 200
+    ordinary messages, two are flagged and that is accepted: "my mum is going to kill me
+    when she finds out" (an idiom, but not always) and a past threat to kill."""
+    import yaml
+    from pathlib import Path
+    dev = yaml.safe_load((Path(__file__).parent / "safety_dev.yml").read_text())
+    missed = {flag: [t for t in dev[flag] if flag not in matcher.flags(t)]
+              for flag in ("crisis", "danger")}
+    assert missed == {"crisis": [], "danger": []}
+    flagged = [t for t in dev["neither"] if matcher.flags(t)]
+    assert len(flagged) <= 2, flagged

@@ -57,7 +57,8 @@ def test_directory_holds_every_group(d):
         "ew_s66b_sharing", "ew_s66e_creating", "ew_s66f_requesting", "scotland_s2", "ni_s51",
         "ie_cocos_law", "us_take_it_down_act", "eu_directive_2024_1385"}
     assert [e.id for e in d.evidence] == [
-        "safety_first", "capture_url", "record_poster", "record_dates", "keep_messages",
+        "safety_first", "capture_url", "capture_url_under_18", "record_poster", "record_dates",
+        "keep_messages",
         "keep_log", "store_securely", "do_not_engage", "never_forward", "hashing_on_device"]
 
 
@@ -344,10 +345,19 @@ def test_laws_not_confirmed_are_marked(d):
 
 
 def test_evidence_steps_are_numbered(d):
-    text = render.evidence_text(d.evidence)
+    text = render.evidence_text(d.evidence_for(Person(age_group="adult")))
     lines = text.splitlines()
     assert len(lines) == 10 and lines[0].startswith("1. ") and lines[-1].startswith("10. ")
-    assert "never pay" in text.lower() or "never pay" in text
+    assert "never pay" in text.lower()
+
+
+def test_under_18s_are_never_told_to_screenshot_images(d):
+    minor = [s.id for s in d.evidence_for(Person(age_group="under_18"))]
+    adult = [s.id for s in d.evidence_for(Person(age_group="adult"))]
+    unknown = [s.id for s in d.evidence_for(Person())]
+    assert "capture_url" not in minor and "capture_url_under_18" in minor
+    assert "capture_url" in adult and "capture_url_under_18" not in adult
+    assert {"capture_url", "capture_url_under_18"} <= set(unknown)
 
 
 def test_checked_footer(d):

@@ -1,0 +1,38 @@
+"""A journey's reply: the messages to send and what was offered, for the referral record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from rasa_sdk.executor import CollectingDispatcher
+
+Button = Dict[str, str]
+
+
+def button(title: str, payload: str) -> Button:
+    return {"title": title, "payload": payload}
+
+
+@dataclass
+class Reply:
+    route: str
+    messages: List[str] = field(default_factory=list)
+    buttons: List[Button] = field(default_factory=list)
+    services: List[str] = field(default_factory=list)
+    platforms: List[str] = field(default_factory=list)
+
+    def say(self, text: Optional[str]) -> "Reply":
+        if text:
+            self.messages.append(text.strip())
+        return self
+
+    def offer(self, service_ids: Sequence[str]) -> "Reply":
+        self.services.extend(s for s in service_ids if s not in self.services)
+        return self
+
+    def send(self, dispatcher: CollectingDispatcher) -> None:
+        """Short messages; the buttons go with the last one."""
+        for i, text in enumerate(self.messages):
+            last = i == len(self.messages) - 1
+            dispatcher.utter_message(text=text, buttons=self.buttons if last else [])
