@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.backend.models import AuditEntry
@@ -34,6 +36,29 @@ def staff(user_id: uuid.UUID) -> Actor:
     return Actor("staff", user_id)
 
 
+def entry(
+    actor: Actor,
+    action: str,
+    at: dt.datetime,
+    *,
+    object_type: str | None = None,
+    object_id: uuid.UUID | None = None,
+    outcome: str = "ok",
+    detail: str | None = None,
+) -> dict[str, Any]:
+    """One audit row's values."""
+    return {
+        "at": at,
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "outcome": outcome,
+        "detail": detail,
+    }
+
+
 def record(
     session: AsyncSession,
     actor: Actor,
@@ -46,18 +71,14 @@ def record(
     detail: str | None = None,
 ) -> None:
     """Add an entry to the session's transaction."""
-    session.add(
-        AuditEntry(
-            at=at,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            action=action,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            outcome=outcome,
-            detail=detail,
-        )
-    )
+    session.add(AuditEntry(**entry(actor, action, at, object_type=object_type,
+                                   object_id=object_id, outcome=outcome, detail=detail)))
+
+
+async def record_all(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Insert many entries in one statement (the ingest path writes one per event)."""
+    if entries:
+        await session.execute(insert(AuditEntry.__table__), entries)
 
 
 def counts(**numbers: int) -> str:

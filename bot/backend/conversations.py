@@ -104,7 +104,7 @@ async def withdraw(
         handoff.summary_enc = None
         handoff.contact_details_enc = None
         handoff.safe_time_enc = None
-        await counts.bump(session, counts.week_of(now), [(counts.OUTCOMES, WITHDRAWN, 1)])
+        await counts.bump(session, [(counts.week_of(now), counts.OUTCOMES, WITHDRAWN, 1)])
         audit.record(session, audit.SERVICE, "handoff.withdrawn", now,
                      object_type="handoff", object_id=handoff.id)
         return Withdrawal(referral.id, handoff.id)

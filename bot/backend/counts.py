@@ -23,6 +23,7 @@ BY_PLATFORM = "referrals_by_platform"
 BY_JURISDICTION = "referrals_by_jurisdiction"
 HANDOFFS = "handoffs"
 OUTCOMES = "outcomes"
+COUNTS = AggregateCount.__table__
 ALL = "all"
 UNKNOWN = "unknown"
 
@@ -34,24 +35,25 @@ def week_of(moment: dt.datetime) -> dt.date:
 
 
 async def bump(
-    session: AsyncSession, week: dt.date, changes: Iterable[tuple[str, str, int]]
+    session: AsyncSession, changes: Iterable[tuple[dt.date, str, str, int]]
 ) -> None:
-    """Add (metric, key, delta) changes to one week's counts, atomically."""
-    totals: Counter[tuple[str, str]] = Counter()
-    for metric, key, delta in changes:
-        totals[(metric, key)] += delta
+    """Add (week, metric, key, delta) changes to the counts in one atomic statement."""
+    totals: Counter[tuple[dt.date, str, str]] = Counter()
+    for week, metric, key, delta in changes:
+        totals[(week, metric, key)] += delta
     rows = [
         {"week": week, "metric": metric, "key": key, "count": delta}
-        for (metric, key), delta in totals.items()
+        for (week, metric, key), delta in totals.items()
         if delta
     ]
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(AggregateCount).values(rows)
+    statement = insert(COUNTS)
     statement = statement.on_conflict_do_update(
         index_elements=["week", "metric", "key"],
-        set_={"count": AggregateCount.count + statement.excluded.count},
+        set_={"count": COUNTS.c.count + statement.excluded.count},
     )
-    await session.execute(statement)
+    # One compiled statement, many parameter sets: cached, however many rows there are.
+    await session.execute(statement, rows)

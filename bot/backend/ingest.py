@@ -1,21 +1,27 @@
-"""Applying an ingest event: one referral per conversation, at most one open handoff.
+"""Applying ingest events: one referral per conversation, at most one open handoff.
 
 Each event id is applied once: the id is recorded with its result in the same
 transaction, so a replay (the outbox retrying after a lost acknowledgement) returns the
 first result and writes nothing. Later events for a conversation update its referral:
 the newest known triage values win ("unknown" never erases a known value, and an event
 that arrives late cannot overwrite a newer one), lists and risk flags are merged.
-Concurrent first events for one conversation race on a unique key; the loser retries.
+
+Events are applied in batches (see group_commit.py): the rows a batch touches are loaded
+with a few set-based queries, the events are folded in arrival order in memory, and the
+changes are written in one transaction, one multi-row statement per table (new referrals
+before the handoffs that point at them). A batch that loses a race with another process
+on a unique key is retried.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,70 +46,133 @@ class IngestResult:
     created: bool
 
 
-async def apply_event(
-    sessions: async_sessionmaker[AsyncSession], vault: Vault, event: IngestEvent,
+async def apply_events(
+    sessions: async_sessionmaker[AsyncSession], vault: Vault, events: Sequence[IngestEvent],
     now: dt.datetime,
-) -> IngestResult:
-    """Apply the event once, in one transaction, retrying a lost race on a unique key."""
+) -> list[IngestResult]:
+    """Apply events in order in one transaction, retrying a race lost on a unique key."""
     attempt = 1
     while True:
         try:
             async with sessions.begin() as session:
-                return await _apply(session, vault, event, now)
+                return await _Batch(session, vault, now).apply(events)
         except IntegrityError:
             if attempt == MAX_ATTEMPTS:
                 raise
             attempt += 1
 
 
-async def _apply(
-    session: AsyncSession, vault: Vault, event: IngestEvent, now: dt.datetime
-) -> IngestResult:
-    applied = await session.get(AppliedEvent, event.id)
-    if applied is not None:
-        return IngestResult(applied.id, applied.referral_id, applied.handoff_id, created=False)
-    referral, referral_created = await _upsert_referral(session, vault, event, now)
-    audit.record(session, audit.SERVICE,
-                 "referral.created" if referral_created else "referral.updated", now,
-                 object_type="referral", object_id=referral.id)
-    handoff_id, handoff_created = None, False
-    if event.handoff is not None:
-        handoff, handoff_created = await _upsert_handoff(
-            session, vault, referral, event.handoff, event.created_at, now
-        )
-        handoff_id = handoff.id
-        audit.record(session, audit.SERVICE,
-                     "handoff.created" if handoff_created else "handoff.updated", now,
-                     object_type="handoff", object_id=handoff.id)
-    session.add(AppliedEvent(id=event.id, referral_id=referral.id, handoff_id=handoff_id,
-                             received_at=now))
-    return IngestResult(event.id, referral.id, handoff_id,
-                        created=referral_created or handoff_created)
+class _Batch:
+    """One transaction's events, and the rows they touch, loaded up front."""
 
+    def __init__(self, session: AsyncSession, vault: Vault, now: dt.datetime) -> None:
+        self.session = session
+        self.vault = vault
+        self.now = now
+        self.referrals: dict[str, Referral] = {}  # by conversation hash
+        self.open_handoffs: dict[uuid.UUID, Handoff] = {}  # by referral id
+        self.results: dict[uuid.UUID, IngestResult] = {}  # by event id
+        self.new_referrals: list[Referral] = []
+        self.new_handoffs: list[Handoff] = []
+        self.applied: list[dict[str, Any]] = []
+        self.count_changes: list[tuple[dt.date, str, str, int]] = []
+        self.audit_entries: list[dict[str, Any]] = []
 
-async def _upsert_referral(
-    session: AsyncSession, vault: Vault, event: IngestEvent, now: dt.datetime
-) -> tuple[Referral, bool]:
-    hashes = vault.lookup_hashes(event.conversation_id)
-    found = await session.execute(
-        select(Referral).where(Referral.conversation_hash.in_(hashes)).with_for_update()
-    )
-    referral = found.scalar_one_or_none()
-    if referral is None:
-        referral = _new_referral(vault, event, now)
-        session.add(referral)
-        await session.flush()  # a concurrent twin fails here, on the unique hash
-        await counts.bump(session, counts.week_of(referral.created_at), _referral_counts(
-            referral.jurisdiction, referral.routes_offered, referral.platforms, 1))
+    async def apply(self, events: Sequence[IngestEvent]) -> list[IngestResult]:
+        await self._load(events)
+        results = [self._apply(event) for event in events]
+        await self.session.flush()  # updates to rows that already existed
+        for model, rows in ((Referral, [_values(r) for r in self.new_referrals]),
+                            (Handoff, [_values(h) for h in self.new_handoffs]),
+                            (AppliedEvent, self.applied)):
+            if rows:
+                await self.session.execute(insert(model.__table__), rows)
+        await audit.record_all(self.session, self.audit_entries)
+        await counts.bump(self.session, self.count_changes)
+        return results
+
+    async def _load(self, events: Sequence[IngestEvent]) -> None:
+        applied = await self.session.scalars(
+            select(AppliedEvent).where(AppliedEvent.id.in_([event.id for event in events])))
+        for row in applied:
+            self.results[row.id] = IngestResult(row.id, row.referral_id, row.handoff_id, False)
+        hashes = {h for event in events for h in self.vault.lookup_hashes(event.conversation_id)}
+        referrals = await self.session.scalars(
+            select(Referral).where(Referral.conversation_hash.in_(hashes)).with_for_update())
+        self.referrals = {referral.conversation_hash: referral for referral in referrals}
+        if not self.referrals:
+            return
+        handoffs = await self.session.scalars(
+            select(Handoff)
+            .where(Handoff.referral_id.in_([r.id for r in self.referrals.values()]),
+                   Handoff.status.in_(OPEN_STATUSES))
+            .order_by(Handoff.requested_at)
+            .with_for_update())
+        self.open_handoffs = {handoff.referral_id: handoff for handoff in handoffs}
+
+    def _apply(self, event: IngestEvent) -> IngestResult:
+        if event.id in self.results:  # a replay, or the same event twice in this batch
+            return replace(self.results[event.id], created=False)
+        referral, referral_created = self._referral(event)
+        self._audit("referral.created" if referral_created else "referral.updated",
+                    "referral", referral.id)
+        handoff_id, handoff_created = None, False
+        if event.handoff is not None:
+            handoff, handoff_created = self._handoff(referral, event.handoff, event.created_at)
+            handoff_id = handoff.id
+            self._audit("handoff.created" if handoff_created else "handoff.updated",
+                        "handoff", handoff.id)
+        self.applied.append({"id": event.id, "referral_id": referral.id,
+                             "handoff_id": handoff_id, "received_at": self.now})
+        result = IngestResult(event.id, referral.id, handoff_id,
+                              created=referral_created or handoff_created)
+        self.results[event.id] = result
+        return result
+
+    def _referral(self, event: IngestEvent) -> tuple[Referral, bool]:
+        for lookup_hash in self.vault.lookup_hashes(event.conversation_id):
+            if lookup_hash in self.referrals:
+                referral = self.referrals[lookup_hash]
+                week = counts.week_of(referral.created_at)
+                self._count(week, _referral_counts(referral, -1, total=False))
+                _merge(referral, event, self.now)
+                self._count(week, _referral_counts(referral, 1, total=False))
+                return referral, False
+        referral = _new_referral(self.vault, event, self.now)
+        self.new_referrals.append(referral)
+        self.referrals[referral.conversation_hash] = referral
+        self._count(counts.week_of(referral.created_at), _referral_counts(referral, 1))
         return referral, True
-    before = (referral.jurisdiction, list(referral.routes_offered), list(referral.platforms))
-    _merge(referral, event, now)
-    await counts.bump(session, counts.week_of(referral.created_at), [
-        *_referral_counts(before[0], before[1], before[2], -1, total=False),
-        *_referral_counts(referral.jurisdiction, referral.routes_offered, referral.platforms,
-                          1, total=False),
-    ])
-    return referral, False
+
+    def _handoff(self, referral: Referral, request: HandoffRequest,
+                 requested_at: dt.datetime) -> tuple[Handoff, bool]:
+        """Update the open handoff (keeping its status and assignee) or open a new one."""
+        handoff = self.open_handoffs.get(referral.id)
+        created = handoff is None
+        if handoff is None:
+            handoff = Handoff(id=uuid.uuid4(), referral_id=referral.id,
+                              requested_at=requested_at, status="new")
+            self.new_handoffs.append(handoff)
+            self.open_handoffs[referral.id] = handoff
+            self._count(counts.week_of(requested_at), [(counts.HANDOFFS, counts.ALL, 1)])
+        handoff.summary_enc = self.vault.encrypt(request.summary)
+        handoff.contact_method = request.contact_method
+        handoff.contact_details_enc = self.vault.encrypt_optional(request.contact_details)
+        handoff.safe_time_enc = self.vault.encrypt(request.safe_time)
+        handoff.updated_at = self.now
+        return handoff, created
+
+    def _audit(self, action: str, object_type: str, object_id: uuid.UUID) -> None:
+        self.audit_entries.append(audit.entry(audit.SERVICE, action, self.now,
+                                              object_type=object_type, object_id=object_id))
+
+    def _count(self, week: dt.date, changes: list[tuple[str, str, int]]) -> None:
+        self.count_changes += [(week, metric, key, delta) for metric, key, delta in changes]
+
+
+def _values(row: Referral | Handoff) -> dict[str, Any]:
+    """A new row's column values, for a multi-row INSERT (no unit of work needed)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 def _new_referral(vault: Vault, event: IngestEvent, now: dt.datetime) -> Referral:
@@ -167,40 +236,11 @@ def _union(current: list[str], incoming: list[str]) -> list[str]:
 
 
 def _referral_counts(
-    jurisdiction: str | None, routes: list[str], platforms: list[str], delta: int,
-    *, total: bool = True,
+    referral: Referral, delta: int, *, total: bool = True
 ) -> list[tuple[str, str, int]]:
+    """The counts one referral contributes: totals, jurisdiction, routes, platforms."""
     changes = [(counts.REFERRALS, counts.ALL, delta)] if total else []
-    changes.append((counts.BY_JURISDICTION, jurisdiction or counts.UNKNOWN, delta))
-    changes += [(counts.BY_ROUTE, route, delta) for route in routes]
-    changes += [(counts.BY_PLATFORM, platform, delta) for platform in platforms]
+    changes.append((counts.BY_JURISDICTION, referral.jurisdiction or counts.UNKNOWN, delta))
+    changes += [(counts.BY_ROUTE, route, delta) for route in referral.routes_offered]
+    changes += [(counts.BY_PLATFORM, platform, delta) for platform in referral.platforms]
     return changes
-
-
-async def _upsert_handoff(
-    session: AsyncSession, vault: Vault, referral: Referral, request: HandoffRequest,
-    requested_at: dt.datetime, now: dt.datetime,
-) -> tuple[Handoff, bool]:
-    """Update the open handoff (keeping its status and assignee) or open a new one."""
-    found = await session.execute(
-        select(Handoff)
-        .where(Handoff.referral_id == referral.id, Handoff.status.in_(OPEN_STATUSES))
-        .order_by(Handoff.requested_at.desc())
-        .limit(1)
-        .with_for_update()
-    )
-    handoff = found.scalar_one_or_none()
-    created = handoff is None
-    if handoff is None:
-        handoff = Handoff(id=uuid.uuid4(), referral_id=referral.id, requested_at=requested_at,
-                          status="new")
-        session.add(handoff)
-    handoff.summary_enc = vault.encrypt(request.summary)
-    handoff.contact_method = request.contact_method
-    handoff.contact_details_enc = vault.encrypt_optional(request.contact_details)
-    handoff.safe_time_enc = vault.encrypt(request.safe_time)
-    handoff.updated_at = now
-    if created:
-        await counts.bump(session, counts.week_of(requested_at),
-                          [(counts.HANDOFFS, counts.ALL, 1)])
-    return handoff, created

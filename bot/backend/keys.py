@@ -8,7 +8,10 @@ from collections.abc import Callable
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backend.api.schema import IngestEvent
 from bot.backend.crypto import Vault
+from bot.backend.group_commit import GroupCommit
+from bot.backend.ingest import IngestResult
 from bot.backend.models import StaffSession, StaffUser
 from bot.backend.settings import Settings
 from bot.backend.tracker_store import TrackerStore
@@ -22,6 +25,7 @@ VAULT = web.AppKey("vault", Vault)
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 TRACKER = web.AppKey("tracker", TrackerStore)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptClient)
+INGEST: web.AppKey[GroupCommit[IngestEvent, IngestResult]] = web.AppKey("ingest")
 
 # Set by the staff middlewares for the views behind them.
 USER = web.RequestKey("user", StaffUser)

@@ -35,6 +35,7 @@ def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
     setup_templates(app)
     app.cleanup_ctx.extend([
         resources.database,
+        resources.ingest_queue,
         resources.tracker_store,
         resources.transcripts,
         resources.retention_job,

@@ -12,7 +12,10 @@ from aiohttp import web
 
 from bot.backend import migrate
 from bot.backend.db import create_database_engine, session_factory
-from bot.backend.keys import CLOCK, SESSIONS, SETTINGS, TRACKER, TRANSCRIPTS
+from bot.backend.api.schema import IngestEvent
+from bot.backend.group_commit import GroupCommit
+from bot.backend.ingest import IngestResult, apply_events
+from bot.backend.keys import CLOCK, INGEST, SESSIONS, SETTINGS, TRACKER, TRANSCRIPTS, VAULT
 from bot.backend.retention import Policy, purge, run_every
 from bot.backend.tracker_store import TrackerStore
 from bot.backend.transcripts import TranscriptClient
@@ -25,6 +28,17 @@ async def database(app: web.Application) -> AsyncIterator[None]:
     app[SESSIONS] = session_factory(engine)
     yield
     await engine.dispose()
+
+
+async def ingest_queue(app: web.Application) -> AsyncIterator[None]:
+    """Group commit for ingest events; at shutdown the batch in flight is finished."""
+
+    async def apply(events: list[IngestEvent]) -> list[IngestResult]:
+        return await apply_events(app[SESSIONS], app[VAULT], events, app[CLOCK]())
+
+    app[INGEST] = GroupCommit(apply)
+    yield
+    await app[INGEST].close()
 
 
 async def tracker_store(app: web.Application) -> AsyncIterator[None]:

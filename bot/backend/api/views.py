@@ -8,8 +8,7 @@ from bot.backend.api.body import read_json
 from bot.backend.api.schema import conversation_id, parse_event
 from bot.backend.conversations import erase_conversation, withdraw
 from bot.backend.errors import ApiError
-from bot.backend.ingest import apply_event
-from bot.backend.keys import CLOCK, SESSIONS, TRACKER, VAULT
+from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
 from bot.backend.validation import ValidationError
 
 
@@ -21,8 +20,7 @@ async def post_event(request: web.Request) -> web.Response:
         event = parse_event(data, now)
     except ValidationError as error:
         raise ApiError(422, "invalid", error.message, error.field) from None
-    result = await apply_event(request.config_dict[SESSIONS], request.config_dict[VAULT],
-                               event, now)
+    result = await request.config_dict[INGEST].submit(event)
     body = {
         "id": str(result.event_id),
         "referral_id": str(result.referral_id),

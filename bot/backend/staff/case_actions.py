@@ -56,7 +56,7 @@ async def _release(handoff: Handoff, ctx: Context) -> None:
 async def _resolve(handoff: Handoff, ctx: Context) -> str:
     outcome = ctx.form.get("outcome", "")
     workflow.resolve(handoff, outcome, ctx.now)
-    await counts.bump(ctx.session, counts.week_of(ctx.now), [(counts.OUTCOMES, outcome, 1)])
+    await counts.bump(ctx.session, [(counts.week_of(ctx.now), counts.OUTCOMES, outcome, 1)])
     return f"outcome={outcome}"
 
 
