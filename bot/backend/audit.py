@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from bot.backend.models import AuditEntry
+from bot.backend.models import AuditEntry, table_of
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,10 @@ def record(
                                    object_id=object_id, outcome=outcome, detail=detail)))
 
 
-async def record_all(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
-    """Insert many entries in one statement (the ingest path writes one per event)."""
+def record_all(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Insert many entries in one statement (the ingest worker writes one per event)."""
     if entries:
-        await session.execute(insert(AuditEntry.__table__), entries)
+        session.execute(insert(table_of(AuditEntry)), entries)
 
 
 def counts(**numbers: int) -> str:

@@ -12,10 +12,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from bot.backend.models import AggregateCount
+from bot.backend.models import AggregateCount, table_of
 
 REFERRALS = "referrals"
 BY_ROUTE = "referrals_by_route"
@@ -23,7 +25,7 @@ BY_PLATFORM = "referrals_by_platform"
 BY_JURISDICTION = "referrals_by_jurisdiction"
 HANDOFFS = "handoffs"
 OUTCOMES = "outcomes"
-COUNTS = AggregateCount.__table__
+COUNTS = table_of(AggregateCount)
 ALL = "all"
 UNKNOWN = "unknown"
 
@@ -34,26 +36,36 @@ def week_of(moment: dt.datetime) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-async def bump(
-    session: AsyncSession, changes: Iterable[tuple[dt.date, str, str, int]]
-) -> None:
-    """Add (week, metric, key, delta) changes to the counts in one atomic statement."""
+Changes = Iterable[tuple[dt.date, str, str, int]]
+
+
+async def bump(session: AsyncSession, changes: Changes) -> None:
+    """Add (week, metric, key, delta) changes to the counts, atomically."""
+    rows = _rows(changes)
+    if rows:
+        await session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+def bump_sync(session: Session, changes: Changes) -> None:
+    """bump() for the ingest worker thread's blocking session."""
+    rows = _rows(changes)
+    if rows:
+        session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+def _rows(changes: Changes) -> list[dict[str, object]]:
     totals: Counter[tuple[dt.date, str, str]] = Counter()
     for week, metric, key, delta in changes:
         totals[(week, metric, key)] += delta
-    rows = [
-        {"week": week, "metric": metric, "key": key, "count": delta}
-        for (week, metric, key), delta in totals.items()
-        if delta
-    ]
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
+    return [{"week": week, "metric": metric, "key": key, "count": delta}
+            for (week, metric, key), delta in totals.items() if delta]
+
+
+def _upsert(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO UPDATE count = count + new, executed with many rows."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(COUNTS)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["week", "metric", "key"],
         set_={"count": COUNTS.c.count + statement.excluded.count},
     )
-    # One compiled statement, many parameter sets: cached, however many rows there are.
-    await session.execute(statement, rows)

@@ -11,6 +11,11 @@ with a few set-based queries, the events are folded in arrival order in memory, 
 changes are written in one transaction, one multi-row statement per table (new referrals
 before the handoffs that point at them). A batch that loses a race with another process
 on a unique key is retried.
+
+This module is synchronous on purpose: a batch runs in a worker thread on a blocking
+engine, so its dozen statements cost one hop between threads instead of one each (with
+the async SQLite driver every statement is a thread hop; in a sandboxed VM those
+dominate the cost of ingest).
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.backend import audit, counts
 from bot.backend.api.schema import HandoffRequest, IngestEvent
 from bot.backend.crypto import Vault
-from bot.backend.models import AppliedEvent, Handoff, Referral
+from bot.backend.models import AppliedEvent, Handoff, Referral, table_of
 from bot.backend.priority import base_level
 from bot.backend.vocab import OPEN_STATUSES
 
@@ -46,16 +51,16 @@ class IngestResult:
     created: bool
 
 
-async def apply_events(
-    sessions: async_sessionmaker[AsyncSession], vault: Vault, events: Sequence[IngestEvent],
+def apply_events(
+    sessions: sessionmaker[Session], vault: Vault, events: Sequence[IngestEvent],
     now: dt.datetime,
 ) -> list[IngestResult]:
     """Apply events in order in one transaction, retrying a race lost on a unique key."""
     attempt = 1
     while True:
         try:
-            async with sessions.begin() as session:
-                return await _Batch(session, vault, now).apply(events)
+            with sessions.begin() as session:
+                return _Batch(session, vault, now).apply(events)
         except IntegrityError:
             if attempt == MAX_ATTEMPTS:
                 raise
@@ -65,7 +70,7 @@ async def apply_events(
 class _Batch:
     """One transaction's events, and the rows they touch, loaded up front."""
 
-    def __init__(self, session: AsyncSession, vault: Vault, now: dt.datetime) -> None:
+    def __init__(self, session: Session, vault: Vault, now: dt.datetime) -> None:
         self.session = session
         self.vault = vault
         self.now = now
@@ -78,31 +83,31 @@ class _Batch:
         self.count_changes: list[tuple[dt.date, str, str, int]] = []
         self.audit_entries: list[dict[str, Any]] = []
 
-    async def apply(self, events: Sequence[IngestEvent]) -> list[IngestResult]:
-        await self._load(events)
+    def apply(self, events: Sequence[IngestEvent]) -> list[IngestResult]:
+        self._load(events)
         results = [self._apply(event) for event in events]
-        await self.session.flush()  # updates to rows that already existed
+        self.session.flush()  # updates to rows that already existed
         for model, rows in ((Referral, [_values(r) for r in self.new_referrals]),
                             (Handoff, [_values(h) for h in self.new_handoffs]),
                             (AppliedEvent, self.applied)):
             if rows:
-                await self.session.execute(insert(model.__table__), rows)
-        await audit.record_all(self.session, self.audit_entries)
-        await counts.bump(self.session, self.count_changes)
+                self.session.execute(insert(table_of(model)), rows)
+        audit.record_all(self.session, self.audit_entries)
+        counts.bump_sync(self.session, self.count_changes)
         return results
 
-    async def _load(self, events: Sequence[IngestEvent]) -> None:
-        applied = await self.session.scalars(
+    def _load(self, events: Sequence[IngestEvent]) -> None:
+        applied = self.session.scalars(
             select(AppliedEvent).where(AppliedEvent.id.in_([event.id for event in events])))
         for row in applied:
             self.results[row.id] = IngestResult(row.id, row.referral_id, row.handoff_id, False)
         hashes = {h for event in events for h in self.vault.lookup_hashes(event.conversation_id)}
-        referrals = await self.session.scalars(
+        referrals = self.session.scalars(
             select(Referral).where(Referral.conversation_hash.in_(hashes)).with_for_update())
         self.referrals = {referral.conversation_hash: referral for referral in referrals}
         if not self.referrals:
             return
-        handoffs = await self.session.scalars(
+        handoffs = self.session.scalars(
             select(Handoff)
             .where(Handoff.referral_id.in_([r.id for r in self.referrals.values()]),
                    Handoff.status.in_(OPEN_STATUSES))

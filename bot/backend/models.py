@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
     Uuid,
@@ -64,6 +65,11 @@ class Base(DeclarativeBase):
         }
     )
     type_annotation_map = {dt.datetime: UtcDateTime(), uuid.UUID: Uuid()}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model, for multi-row INSERTs that skip the unit of work."""
+    return cast(Table, model.__table__)
 
 
 class StaffUser(Base):

@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
+from sqlalchemy.orm import sessionmaker
 
 from bot.backend import migrate
-from bot.backend.db import create_database_engine, session_factory
 from bot.backend.api.schema import IngestEvent
+from bot.backend.db import create_database_engine, create_sync_engine, session_factory
 from bot.backend.group_commit import GroupCommit
 from bot.backend.ingest import IngestResult, apply_events
 from bot.backend.keys import CLOCK, INGEST, SESSIONS, SETTINGS, TRACKER, TRANSCRIPTS, VAULT
@@ -31,14 +32,22 @@ async def database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def ingest_queue(app: web.Application) -> AsyncIterator[None]:
-    """Group commit for ingest events; at shutdown the batch in flight is finished."""
+    """Group commit for ingest events, each batch one transaction in a worker thread.
+
+    It has its own blocking engine (see ingest.py for why); at shutdown the batch in
+    flight is finished first.
+    """
+    engine = create_sync_engine(app[SETTINGS].database_url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
 
     async def apply(events: list[IngestEvent]) -> list[IngestResult]:
-        return await apply_events(app[SESSIONS], app[VAULT], events, app[CLOCK]())
+        now = app[CLOCK]()
+        return await asyncio.to_thread(apply_events, sessions, app[VAULT], events, now)
 
     app[INGEST] = GroupCommit(apply)
     yield
     await app[INGEST].close()
+    engine.dispose()
 
 
 async def tracker_store(app: web.Application) -> AsyncIterator[None]:
