@@ -84,6 +84,7 @@ class _Batch:
         self.audit_entries: list[dict[str, Any]] = []
 
     def apply(self, events: Sequence[IngestEvent]) -> list[IngestResult]:
+        """Fold the events in order, then write everything the batch changed."""
         self._load(events)
         results = [self._apply(event) for event in events]
         self.session.flush()  # updates to rows that already existed

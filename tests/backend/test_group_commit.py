@@ -66,4 +66,5 @@ async def test_a_caller_that_gives_up_does_not_break_the_batch() -> None:
     assert await patient == 30
     assert await first == 10
     await queue.close()
-    assert [2] in recorder.batches or any(2 in batch for batch in recorder.batches)
+    # Still applied: its request has gone, and the outbox's retry will get the same result.
+    assert any(2 in batch for batch in recorder.batches)

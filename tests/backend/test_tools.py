@@ -23,6 +23,7 @@ from .support import (
     PASSWORD,
     Databases,
     MakeClient,
+    add_staff,
     login,
 )
 
@@ -106,3 +107,22 @@ async def test_the_server_will_not_start_without_its_secrets(tmp_path: Path) -> 
     result = _run("bot.backend", {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert result.returncode == 1
     assert "BACKEND_SERVICE_TOKEN is not set" in result.stderr
+
+
+async def test_deactivating_an_account_signs_it_out_at_once(
+    make_client: MakeClient, databases: Databases,
+) -> None:
+    client = await make_client()
+    await add_staff(client.app, "leaver@example.org")
+    await login(client, "leaver@example.org")
+    assert (await client.get("/staff/queue", allow_redirects=False)).status == 200
+    result = _run("bot.backend.deactivate_staff_user", {"DATABASE_URL": databases.url},
+                  "--email", "Leaver@example.org")
+    assert result.returncode == 0, result.stderr
+    assert "1 session(s) ended" in result.stdout
+    assert (await client.get("/staff/queue", allow_redirects=False)).status == 303
+    assert "did not match" in await (await login(client, "leaver@example.org")).text()
+    unknown = _run("bot.backend.deactivate_staff_user", {"DATABASE_URL": databases.url},
+                   "--email", "nobody@example.org")
+    assert unknown.returncode == 1
+    assert "no account" in unknown.stderr
