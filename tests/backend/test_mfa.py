@@ -87,3 +87,15 @@ async def test_wrong_codes_lock_the_account(client: Client) -> None:
 async def test_advisors_sign_in_with_a_password_alone(client: Client) -> None:
     await add_staff(client.app, "ana@example.org")
     assert (await login(client, "ana@example.org")).url.path == "/staff/queue"
+
+
+async def test_the_second_factor_pages_are_only_for_pending_sessions(client: Client) -> None:
+    await add_staff(client.app, "ana@example.org")
+    await login(client, "ana@example.org")
+    for path in ("/staff/mfa", "/staff/mfa/enrol"):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 303
+        assert response.headers["Location"] == "/staff/queue"
+    async with client.app[SESSIONS]() as session:
+        advisor = (await session.scalars(select(StaffUser))).one()
+    assert advisor.totp_secret_enc is None

@@ -50,12 +50,13 @@ async def authenticate(
     if user is None or not user.active or is_locked(user, now):
         await passwords.verify(None, password)  # same time as a real check
         async with sessions.begin() as session:
-            if user is not None and user.active:
-                audit.record(session, audit.staff(user.id), "auth.login", now,
-                             outcome="failed", detail="reason=locked")
-            else:
+            if user is None:
                 audit.record(session, audit.ANONYMOUS, "auth.login", now, outcome="failed",
                              detail="reason=unknown_account")
+            else:
+                reason = "locked" if user.active else "inactive"
+                audit.record(session, audit.staff(user.id), "auth.login", now,
+                             outcome="failed", detail=f"reason={reason}")
         return None
     # Hash outside any transaction: it is slow and must not hold the database.
     matched = await passwords.verify(user.password_hash, password)

@@ -48,7 +48,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
                      now)
     response = web.HTTPSeeOther("/staff/mfa" if needs_mfa else "/staff/queue")
     sessions.set_cookie(request, response, cookie, token)
-    response.del_cookie(sessions.LOGIN_CSRF_COOKIE, path="/")
+    sessions.clear_cookie(request, response, sessions.LOGIN_CSRF_COOKIE)
     raise response
 
 
@@ -58,7 +58,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
         await sessions.end(session, request.cookies.get(sessions.cookie_name(request)))
     await auditing.record(request, "auth.logout")
     response = web.HTTPSeeOther("/staff/login")
-    sessions.clear_cookie(request, response)
+    sessions.clear_cookie(request, response, sessions.cookie_name(request))
     raise response
 
 

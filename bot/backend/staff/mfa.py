@@ -23,8 +23,15 @@ from bot.backend.templating import render
 WRONG_CODE = "That code was not right, or was already used. Try the next one."
 
 
+def _require_pending(request: web.Request) -> None:
+    """These pages are for a session still waiting for its second factor, and no other."""
+    if request[STAFF_SESSION].mfa_passed:
+        raise web.HTTPSeeOther("/staff/queue")
+
+
 async def mfa_page(request: web.Request) -> web.StreamResponse:
     """Ask for a code, or send a user without an authenticator to enrol one."""
+    _require_pending(request)
     if request[USER].totp_secret_enc is None:
         raise web.HTTPSeeOther("/staff/mfa/enrol")
     return render("mfa.html", request, {"error": None})
@@ -32,6 +39,7 @@ async def mfa_page(request: web.Request) -> web.StreamResponse:
 
 async def mfa_submit(request: web.Request) -> web.StreamResponse:
     """Check the code against the enrolled secret."""
+    _require_pending(request)
     config = request.config_dict
     now = config[CLOCK]()
     async with config[SESSIONS].begin() as session:
@@ -45,6 +53,7 @@ async def mfa_submit(request: web.Request) -> web.StreamResponse:
 
 async def enrol_page(request: web.Request) -> web.StreamResponse:
     """Show a new secret for the authenticator app."""
+    _require_pending(request)
     config = request.config_dict
     if request[USER].totp_secret_enc is not None:
         raise web.HTTPSeeOther("/staff/mfa")
@@ -60,6 +69,7 @@ async def enrol_page(request: web.Request) -> web.StreamResponse:
 
 async def enrol_submit(request: web.Request) -> web.StreamResponse:
     """Store the secret once a code made from it is right."""
+    _require_pending(request)
     config = request.config_dict
     now = config[CLOCK]()
     async with config[SESSIONS].begin() as session:
@@ -118,7 +128,7 @@ def _finish(
         raise response
     if outcome.locked:
         response = web.HTTPSeeOther("/staff/login")
-        sessions.clear_cookie(request, response)
+        sessions.clear_cookie(request, response, sessions.cookie_name(request))
         raise response
     return render(template, request, context)
 

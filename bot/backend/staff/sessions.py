@@ -53,10 +53,10 @@ def set_cookie(request: web.Request, response: web.StreamResponse, name: str, va
                         secure=behind_tls(request))
 
 
-def clear_cookie(request: web.Request, response: web.StreamResponse) -> None:
-    """Tell the browser to forget the session cookie."""
-    response.del_cookie(cookie_name(request), path="/", secure=behind_tls(request),
-                        httponly=True, samesite="Strict")
+def clear_cookie(request: web.Request, response: web.StreamResponse, name: str) -> None:
+    """Tell the browser to forget a cookie set by set_cookie()."""
+    response.del_cookie(name, path="/", secure=behind_tls(request), httponly=True,
+                        samesite="Strict")
 
 
 def new_token() -> str:
