@@ -67,9 +67,13 @@ validate: setup  ## check the service directory and the Rasa training data
 	$(RASA_PY) -m bot.tools.validate_directory
 	$(RASA) data validate --data $(TRAIN_DATA) --domain domain --config config.yml
 
-test-unit: setup  ## pytest: assistant plug-ins, actions, directory (Rasa env); services (services env)
-	$(RASA_VENV)/bin/pytest -q tests/assistant tests/actions tests/directory
-	$(SVC_VENV)/bin/pytest -q tests/services
+# Tests mirror the code; each suite runs in the environment its code runs in.
+RASA_TESTS := tests/assistant tests/actions tests/directory
+SVC_TESTS  := tests/backend tests/tools
+
+test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools (services env)
+	$(RASA_VENV)/bin/pytest -q $(RASA_TESTS)
+	$(SVC_VENV)/bin/pytest -q $(SVC_TESTS)
 
 test-nlu: models/assistant.tar.gz  ## held-out NLU evaluation with thresholds
 	rm -rf $(RESULTS)/nlu
@@ -81,12 +85,16 @@ test-stories: models/assistant.tar.gz  ## test stories for every journey; any wr
 	$(RASA) test core --model models/assistant.tar.gz --stories tests/stories \
 	  --out $(RESULTS)/core --fail-on-prediction-errors --no-plot
 
-test-e2e: models/assistant.tar.gz  ## conversations through a real Rasa server and action server
+test-e2e: models/assistant.tar.gz  ## conversations through real Rasa, action and backend servers
 	$(SVC_VENV)/bin/pytest -q tests/e2e
 
 # --- benchmarks -------------------------------------------------------------------------
 bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa init` bot, same run
 	$(SVC_PY) -m bot.bench.compare
+
+staff-user: setup  ## create a staff account: make staff-user EMAIL=a@b.org ROLE=advisor (password on stdin)
+	@[ -n "$(EMAIL)" ] && [ -n "$(ROLE)" ] || { echo "usage: make staff-user EMAIL=... ROLE=advisor|supervisor|admin"; exit 2; }
+	$(SVC_PY) -m bot.backend.create_staff_user --email "$(EMAIL)" --role "$(ROLE)"
 
 clean:  ## remove results and trained models (keeps the environments)
 	rm -rf $(RESULTS) models/*.tar.gz

@@ -59,18 +59,31 @@ class ActionContinueJourney(Action):
 
 
 TRIAGE_ENTITIES = {"platform", "country", "age", "age_group", "role", "perpetrator", "group"}
+SITUATION_INTENTS = {"report_created": "created", "report_shared": "shared",
+                     "report_threat": "threatened"}
+# "I'm 16, my ex posted fakes of me" is both: the story matters more than the age.
+STORY_CONFIDENCE = 0.15
 
 
 class ActionNoteVolunteered(Action):
-    """Something about the person, told out of the blue: thank them if we understood it."""
+    """Something about the person, told out of the blue: thank them if we understood it,
+    and if the message also told what happened, answer that."""
 
     def name(self) -> Text:
         return "action_note_volunteered"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
-        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        message = tracker.latest_message
+        story = next((r["name"] for r in (message.get("intent_ranking") or [])[:3]
+                      if r.get("name") in SITUATION_INTENTS
+                      and r.get("confidence", 0) >= STORY_CONFIDENCE), None)
+        if story:
+            dispatcher.utter_message(response="utter_situation_ack")
+            dispatcher.utter_message(response="utter_next_steps")
+            return [SlotSet("situation", SITUATION_INTENTS[story])]
+        entities = {e.get("entity") for e in message.get("entities") or []}
+        intent = (message.get("intent") or {}).get("name", "")
         if entities & TRIAGE_ENTITIES or intent in ("inform_role_self", "inform_role_helper"):
             dispatcher.utter_message(response="utter_noted")
             dispatcher.utter_message(response="utter_menu")

@@ -36,7 +36,6 @@ SECRET_FACTORIES = {
     "TRACKER_ENCRYPTION_KEYS": _fernet_key,
     "BACKEND_SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
     "BACKEND_ENCRYPTION_KEYS": _fernet_key,
-    "BACKEND_HMAC_KEY": lambda: secrets.token_urlsafe(32),
     "TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
 }
 

@@ -125,3 +125,25 @@ def test_law_is_information_not_advice_and_local():
 def test_helpers_are_spoken_to_about_the_person_they_help():
     text = all_text(BUILDERS["sextortion"](ctx("GB-ENG", "under_18", helper=True)))
     assert "not their fault" in text
+
+
+async def test_a_story_told_with_an_age_is_answered_as_a_story(tracker_factory, dispatcher):
+    from actions.journey import ActionNoteVolunteered
+    tracker = tracker_factory(text="im 16, my ex posted fakes of me", intent="inform_age")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "inform_age", "confidence": 0.6}, {"name": "report_shared", "confidence": 0.3}]
+    events = await ActionNoteVolunteered().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_situation_ack",
+                                                            "utter_next_steps"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "situation",
+                       "value": "shared"}]
+
+
+async def test_volunteered_facts_are_thanked_only_when_understood(tracker_factory, dispatcher):
+    from actions.journey import ActionNoteVolunteered
+    understood = tracker_factory(text="i'm in wales", intent="inform_country")
+    understood.latest_message["entities"] = [{"entity": "country", "value": "GB-WLS"}]
+    await ActionNoteVolunteered().run(dispatcher, understood, {})
+    await ActionNoteVolunteered().run(dispatcher, tracker_factory(text="<b>", intent="inform_country"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_noted", "utter_menu",
+                                                            "utter_default"]

@@ -1,0 +1,2 @@
+"""Benchmarks: `make bench` (this assistant against a stock `rasa init` bot) and, later,
+`make bench-load`."""

@@ -1,0 +1,100 @@
+"""Conversations through the REST webhook of a real Rasa server with the real actions."""
+
+import asyncio
+import sqlite3
+
+import aiohttp
+import pytest
+
+from tests.e2e.chat import Chat, joined, payloads
+
+
+@pytest.fixture
+async def chat(servers):
+    async with aiohttp.ClientSession() as session:
+        yield Chat(session, servers.rasa)
+
+
+async def test_first_contact(chat):
+    replies = await chat.say("hi", channel="widget")
+    text = joined(replies)
+    assert "not a person" in text and "encrypted" in text
+    assert "Shift three times" in text and "Are you safe right now?" in text
+    assert "/immediate_danger" in payloads(replies)
+
+
+async def test_crisis_in_the_middle_of_a_form(chat):
+    question = joined(await chat.say("how do i get the pictures taken down"))
+    assert "Where are the images?" in question
+    replies = await chat.say("i honestly just want to die")
+    text = joined(replies)
+    assert "116 123" in text and "85258" in text  # Samaritans and Shout, from the directory
+    assert "/ask_takedown" in payloads(replies)  # carry on where we were
+    after = joined(await chat.say("/ask_takedown"))
+    assert "Where are the images?" in after  # the form starts again, nothing lost
+
+
+async def test_danger_gets_the_local_emergency_number(chat):
+    await chat.say("I live in Australia")
+    text = joined(await chat.say("he's outside my house right now"))
+    assert text.startswith("If you are in danger right now, please call 000")
+
+
+async def test_volunteered_facts_are_not_asked_again(chat):
+    replies = await chat.say("im 16 and live in wales, my ex posted fake nudes of me on insta")
+    assert "not your fault" in joined(replies)
+    text = joined(await chat.say("/ask_takedown"))
+    assert "Report Remove" in text and "Instagram" in text
+    assert "under 18?" not in text and "Where do you live" not in text
+
+
+async def test_talk_to_a_person_reaches_the_backend(chat, servers):
+    for message in ("/request_human", "/affirm",
+                    '/inform_contact_method{"contact_method": "email"}',
+                    "sam@example.org", "evenings", "Fakes of me are on a forum"):
+        await chat.say(message)
+    confirm = joined(await chat.say("/affirm"))
+    assert "passed your note to the team" in confirm
+    backend = sqlite3.connect(servers.var / "backend.db")
+    for _ in range(50):  # the relay delivers in the background
+        if backend.execute("SELECT COUNT(*) FROM handoffs").fetchone()[0]:
+            break
+        await asyncio.sleep(0.2)
+    assert backend.execute("SELECT COUNT(*) FROM handoffs").fetchone()[0] >= 1
+    raw = b"".join(bytes(str(row), "utf8") for row in backend.execute("SELECT * FROM handoffs"))
+    assert b"sam@example.org" not in raw  # encrypted at rest
+
+
+async def test_delete_my_data_erases_the_conversation(chat, servers):
+    await chat.say("someone shared my nudes")
+    await chat.say("/ask_support")
+    await chat.say("delete my data")
+    text = joined(await chat.say("/affirm"))
+    assert "deleted this conversation" in text
+    tracker = sqlite3.connect(servers.var / "rasa-tracker.db")
+    rows = tracker.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?",
+                           (chat.sender,)).fetchone()[0]
+    assert rows == 0
+
+
+async def test_images_are_never_needed(chat):
+    text = joined(await chat.say("can i send you the screenshot of the post?"))
+    assert "don't send me any images" in text
+
+
+@pytest.mark.parametrize("message", [
+    "", "   ", "😭😭😭😭", "<script>alert('x')</script>", "a" * 10000,
+    "'; DROP TABLE events; --", "\u202eevil\u202c", "\x00\x01\x02",
+])
+async def test_hostile_input_always_gets_a_kind_reply(chat, message):
+    replies = await chat.say(message)
+    assert replies and all(r.get("text") for r in replies)
+
+
+async def test_the_http_api_needs_the_token(servers):
+    async with aiohttp.ClientSession() as session:
+        url = f"{servers.rasa}/conversations/anyone/tracker"
+        async with session.get(url) as response:
+            assert response.status == 401
+        async with session.get(url, params={"token": servers.env["RASA_TOKEN"]}) as response:
+            assert response.status == 200
