@@ -26,6 +26,7 @@ def setup_templates(app: web.Application) -> None:
         loader=jinja2.PackageLoader("bot.backend", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates ship with the code; no stat() per render
         default_helpers=False,
         filters=FILTERS,
     )
