@@ -75,7 +75,8 @@ async def enrol_submit(request: web.Request) -> web.StreamResponse:
     async with config[SESSIONS].begin() as session:
         pending = await session.get(StaffSession, request[STAFF_SESSION].id)
         user = await session.get(StaffUser, request[USER].id, with_for_update=True)
-        if pending is None or pending.totp_pending_enc is None or user is None:
+        if (pending is None or pending.totp_pending_enc is None or user is None
+                or user.totp_secret_enc is not None):  # e.g. enrolled meanwhile in another tab
             raise web.HTTPSeeOther("/staff/mfa")
         secret = config[VAULT].decrypt(pending.totp_pending_enc)
         outcome = await _second_factor(request, session, user, secret, now)
