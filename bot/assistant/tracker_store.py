@@ -6,7 +6,12 @@
   as `crisis_self_harm` in clear text would say too much.
 - When `action_erase_conversation` has run, saving the tracker deletes every stored event
   of that conversation instead of appending: "delete my data" really erases it.
-- SQLite (the laptop default) runs in WAL mode with a busy timeout.
+- SQLite (the laptop default) runs in WAL mode with a busy timeout and pooled connections.
+- The last saved trackers are kept in memory, so the next message of a conversation skips
+  decrypting and replaying every event. The copy is used only if the database still holds
+  exactly what was saved (same count, newest id and newest timestamp of the session's
+  events), so a message handled by another Rasa server, an erasure or a retention purge
+  is always seen.
 
 Configured in endpoints.yml as `type: bot.assistant.tracker_store.ProtectedSQLTrackerStore`.
 """
@@ -16,7 +21,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, List, Optional, Text
+from collections import OrderedDict
+from typing import Any, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -28,6 +34,12 @@ logger = logging.getLogger(__name__)
 
 ERASE_ACTION = "action_erase_conversation"
 KEYS_ENV = "TRACKER_ENCRYPTION_KEYS"
+CACHE_SIZE = 512
+# Set on trackers this store returns: what the database held when they were loaded.
+LOADED_ATTR = "_protected_store_loaded"
+
+# (number of events in the latest session, newest event id, newest timestamp)
+Fingerprint = Tuple[int, Optional[int], Optional[float]]
 
 
 class TrackerStoreConfigError(RuntimeError):
@@ -60,13 +72,21 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
     """An encrypting, erasable SQL tracker store."""
 
     def __init__(self, *args: Any, encryption_keys: Optional[str] = None,
-                 **kwargs: Any) -> None:
+                 cache_size: int = CACHE_SIZE, **kwargs: Any) -> None:
         self.cipher = cipher_from_env(encryption_keys)
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            # Connections opened before the listener existed get the pragmas now.
+            # Rasa opens a new SQLite connection for every query; a small pool of
+            # connections with the pragmas set once is several times faster.
+            url = self.engine.url
             self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=4,
+                                           connect_args={"check_same_thread": False})
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.cache_size = cache_size
+        self._cache: "OrderedDict[str, Tuple[Fingerprint, DialogueStateTracker]]" = OrderedDict()
+
 
     def encrypt(self, event: Event) -> str:
         return self.cipher.encrypt(json.dumps(event.as_dict()).encode()).decode()
@@ -81,22 +101,67 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+        loaded: Optional[Fingerprint] = getattr(tracker, LOADED_ATTR, None)
         with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
+            if loaded is not None:  # we know what is stored: no need to count it again
+                new_events = list(tracker.events)[loaded[0]:]
+            else:
+                new_events = list(self._additional_events(session, tracker))
             if _erasure_requested(new_events):
+                self._cache.pop(tracker.sender_id, None)
                 deleted = self._delete_all(session, tracker.sender_id)
                 logger.info("conversation erased on request (%d events)", deleted)
                 return
-            for event in new_events:
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=event.timestamp,
-                    intent_name=None,
-                    action_name=None,
-                    data=self.encrypt(event),
-                ))
+            rows = [self.SQLEvent(
+                sender_id=tracker.sender_id,
+                type_name=event.type_name,
+                timestamp=event.timestamp,
+                intent_name=None,
+                action_name=None,
+                data=self.encrypt(event),
+            ) for event in new_events]
+            session.add_all(rows)
+            session.flush()
+            if loaded is not None and rows:
+                self._remember(tracker, (
+                    loaded[0] + len(rows),
+                    max(row.id for row in rows),
+                    max([e.timestamp for e in new_events] + [loaded[2] or 0.0])))
             session.commit()
+
+    def _remember(self, tracker: DialogueStateTracker, fingerprint: Fingerprint) -> None:
+        # The caller is done with the tracker once it is saved, so it is kept as it is.
+        setattr(tracker, LOADED_ATTR, fingerprint)
+        self._cache[tracker.sender_id] = (fingerprint, tracker)
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    def _fingerprint(self, session: Any, sender_id: Text) -> Fingerprint:
+        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+        count, newest_id, newest_ts = query.with_entities(
+            sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id),
+            sa.func.max(self.SQLEvent.timestamp)).order_by(None).one()
+        return int(count), newest_id, newest_ts
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        cached = self._cache.pop(sender_id, None)
+        with self.session_scope() as session:
+            if cached is not None and self._fingerprint(session, sender_id) == cached[0]:
+                return cached[1]  # popped: the caller owns it until it saves again
+            rows = self._event_query(session, sender_id,
+                                     fetch_events_from_all_sessions=False).all()
+            events = [self.decrypt(row.data) for row in rows]
+        if not self.domain or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, LOADED_ATTR, (len(rows), max(r.id for r in rows),
+                                       max(r.timestamp or 0.0 for r in rows)))
+        return tracker
+
+    async def retrieve_full_tracker(self, conversation_id: Text
+                                    ) -> Optional[DialogueStateTracker]:
+        return await self._retrieve(conversation_id, fetch_events_from_all_sessions=True)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:

@@ -99,7 +99,7 @@ class Service:
 def rasa_service(env: Mapping[str, str], model: Path = MODEL) -> Service:
     return Service(
         "rasa",
-        [str(RASA_PY), "-m", "rasa", "run", "--enable-api",
+        [str(RASA_PY), "-m", "bot.assistant.serve", "run", "--enable-api",
          "--auth-token", env["RASA_TOKEN"], "--model", str(model),
          "--endpoints", str(ROOT / "endpoints.yml"),
          "--credentials", str(ROOT / "credentials.yml"),

@@ -124,3 +124,42 @@ def test_encryption_is_mandatory():
         cipher_from_env("")
     with pytest.raises(TrackerStoreConfigError):
         cipher_from_env("not-a-key")
+
+
+async def test_cached_tracker_is_used_only_while_the_database_agrees(db_url, key):
+    store = store_for(db_url, key)
+    other_server = store_for(db_url, key)  # a second Rasa server on the same database
+    tracker = conversation("gus")
+    await store.save(tracker)
+    first = await store.retrieve("gus")
+    assert first.latest_message.text == SECRET_TEXT
+    first.update(UserUttered("next", {"name": "report_shared", "confidence": 1.0}))
+    await store.save(first)
+    # The other server handles a message: this server's copy is now stale.
+    theirs = await other_server.retrieve("gus")
+    theirs.update(UserUttered("from elsewhere", {"name": "report_shared", "confidence": 1.0}))
+    await other_server.save(theirs)
+    mine = await store.retrieve("gus")
+    assert mine.latest_message.text == "from elsewhere"
+
+
+async def test_erasure_elsewhere_is_never_hidden_by_the_cache(db_url, key):
+    store = store_for(db_url, key)
+    await store.save(conversation("hal"))
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:  # e.g. the backend's retention purge or erasure
+        conn.execute(sa.text("DELETE FROM events WHERE sender_id = 'hal'"))
+    engine.dispose()
+    assert await store.retrieve("hal") is None
+
+
+async def test_the_cache_is_bounded(tmp_path, key):
+    store = ProtectedSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'c.db'}",
+                                     encryption_keys=key, cache_size=3)
+    for name in "abcde":
+        await store.save(conversation(name))
+        tracker = await store.retrieve(name)
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+    assert list(store._cache) == ["c", "d", "e"]
+    assert (await store.retrieve("a")).get_slot("country") == "GB-SCT"  # from the database
