@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
+from typing import Deque, Dict, List, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -94,6 +95,8 @@ class Service:
     health_url: str
     startup_seconds: float = 120.0
     process: Optional[asyncio.subprocess.Process] = field(default=None, repr=False)
+    # The last lines it printed, to explain a failed start even when output is hidden.
+    tail: Deque[str] = field(default_factory=lambda: deque(maxlen=40), repr=False)
 
 
 def rasa_service(env: Mapping[str, str], model: Path = MODEL) -> Service:
@@ -149,19 +152,23 @@ class Supervisor:
     async def _pump(self, service: Service) -> None:
         assert service.process and service.process.stdout
         async for line in service.process.stdout:
+            text = line.decode(errors="replace")
+            service.tail.append(text)
             if not self.quiet:
-                sys.stdout.write(f"[{service.name}] {line.decode(errors='replace')}")
+                sys.stdout.write(f"[{service.name}] {text}")
                 sys.stdout.flush()
 
     async def wait_healthy(self, service: Service) -> None:
         deadline = time.monotonic() + service.startup_seconds
         while time.monotonic() < deadline:
             if service.process and service.process.returncode is not None:
-                raise RuntimeError(f"{service.name} exited with {service.process.returncode}")
+                raise RuntimeError(f"{service.name} exited with {service.process.returncode}:\n"
+                                   + "".join(service.tail))
             if await asyncio.to_thread(healthy, service.health_url):
                 return
             await asyncio.sleep(0.5)
-        raise RuntimeError(f"{service.name} did not become healthy at {service.health_url}")
+        raise RuntimeError(f"{service.name} did not become healthy at {service.health_url}:\n"
+                           + "".join(service.tail))
 
     async def wait_any_exit(self) -> Service:
         waits = {asyncio.create_task(s.process.wait()): s for s in self.services if s.process}
