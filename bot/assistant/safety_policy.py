@@ -23,8 +23,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 SAFETY_INTENTS = ("crisis_self_harm", "immediate_danger")
 SAFETY_ACTION = "action_safety_response"
-# Above RulePolicy (6), the highest of Rasa's own policies.
-SAFETY_PRIORITY = 7
+# Above RulePolicy (6), the highest of Rasa's own policies, and above the TakeoverPolicy
+# (7): crisis lines go out even while a staff member has taken over.
+SAFETY_PRIORITY = 8
 
 
 @DefaultV1Recipe.register(

@@ -1,0 +1,63 @@
+"""The takeover policy: while a staff member has taken over, the assistant stays quiet.
+
+Staff take over by setting the `human_takeover` slot through Rasa's HTTP API (the backend
+does this). While it is set, every message is logged and answered by nobody but the staff
+member: this policy predicts `action_listen`. Crisis and danger messages are the one
+exception: the SafetyPolicy outranks this one, so crisis lines still go out at once.
+Rasa's own pause event would silence those too, which is why it is not used.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+TAKEOVER_SLOT = "human_takeover"
+# Above RulePolicy (6) and its form predictions; below the SafetyPolicy.
+TAKEOVER_PRIORITY = 7
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class TakeoverPolicy(Policy):
+    """Predicts action_listen while a person from the team is in the conversation."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": TAKEOVER_PRIORITY}
+
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, execution_context: ExecutionContext,
+                 **kwargs: Any) -> None:
+        super().__init__(config, model_storage, resource, execution_context)
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = [0.0] * domain.num_actions
+        if tracker.get_slot(TAKEOVER_SLOT):
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+            return self._prediction(probabilities, is_no_user_prediction=True)
+        return self._prediction(probabilities)
