@@ -6,7 +6,7 @@ import sqlite3
 import aiohttp
 import pytest
 
-from tests.e2e.chat import Chat, joined, payloads
+from tests.support.chat import Chat, joined, payloads
 
 
 @pytest.fixture
