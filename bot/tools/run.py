@@ -21,9 +21,7 @@ async def main() -> int:
     if (stack.ROOT / "bot" / "backend" / "__main__.py").exists():
         services.insert(0, stack.backend_service(env))
     if env.get("TELEGRAM_BOT_TOKEN") and (stack.ROOT / "bot" / "telegram").exists():
-        services.append(stack.Service(
-            "telegram", [str(stack.SVC_PY), "-m", "bot.telegram"],
-            f"http://127.0.0.1:{env.get('TELEGRAM_HEALTH_PORT', '8081')}/healthz"))
+        services.append(stack.telegram_service(env))
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

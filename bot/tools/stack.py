@@ -38,6 +38,12 @@ SECRET_FACTORIES = {
     "BACKEND_SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
     "BACKEND_ENCRYPTION_KEYS": _fernet_key,
     "TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    # AES-SIV key: Telegram chat ids become stable, reversible, unguessable sender ids.
+    "TELEGRAM_ID_KEY": lambda: base64.urlsafe_b64encode(secrets.token_bytes(64)).decode(),
+    # The backend's token for the gateway's internal API (staff replies during takeover).
+    "TELEGRAM_INTERNAL_TOKEN": lambda: secrets.token_urlsafe(32),
+    # Signs the web widget's in-memory session ids, so a forged id is refused.
+    "WIDGET_SESSION_KEY": lambda: secrets.token_urlsafe(32),
 }
 
 
@@ -75,6 +81,8 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
         "ACTIONS_PORT": "5055",
         "BACKEND_HOST": "127.0.0.1",
         "BACKEND_PORT": "8080",
+        "TELEGRAM_HOST": "127.0.0.1",
+        "TELEGRAM_PORT": "8081",
         "TRACKER_DATABASE_URL": f"sqlite:///{VAR / 'rasa-tracker.db'}",
         "DATABASE_URL": f"sqlite:///{VAR / 'backend.db'}",
         "OUTBOX_PATH": str(VAR / "outbox.db"),
@@ -85,6 +93,8 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
                    f"http://{env['ACTIONS_HOST']}:{env['ACTIONS_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://{env['RASA_HOST']}:{env['RASA_PORT']}")
     env.setdefault("BACKEND_URL", f"http://{env['BACKEND_HOST']}:{env['BACKEND_PORT']}")
+    env.setdefault("TELEGRAM_GATEWAY_URL",
+                   f"http://{env['TELEGRAM_HOST']}:{env['TELEGRAM_PORT']}")
     return env
 
 
@@ -122,6 +132,12 @@ def backend_service(env: Mapping[str, str]) -> Service:
     return Service(
         "backend", [str(SVC_PY), "-m", "bot.backend"],
         f"http://{env['BACKEND_HOST']}:{env['BACKEND_PORT']}/healthz")
+
+
+def telegram_service(env: Mapping[str, str]) -> Service:
+    return Service(
+        "telegram", [str(SVC_PY), "-m", "bot.telegram"],
+        f"http://{env['TELEGRAM_HOST']}:{env['TELEGRAM_PORT']}/healthz")
 
 
 def healthy(url: str) -> bool:
