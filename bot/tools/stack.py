@@ -86,6 +86,14 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
         "TRACKER_DATABASE_URL": f"sqlite:///{VAR / 'rasa-tracker.db'}",
         "DATABASE_URL": f"sqlite:///{VAR / 'backend.db'}",
         "OUTBOX_PATH": str(VAR / "outbox.db"),
+        # Which endpoints file Rasa reads: deploy/endpoints.yml adds the Redis lock store
+        # that several Rasa processes (or SANIC_WORKERS > 1) need.
+        "RASA_ENDPOINTS": str(ROOT / "endpoints.yml"),
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_DB": "0",
+        "REDIS_PASSWORD": "",
+        "REDIS_LOCK_PREFIX": "",
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
@@ -109,15 +117,18 @@ class Service:
     tail: Deque[str] = field(default_factory=lambda: deque(maxlen=40), repr=False)
 
 
-def rasa_service(env: Mapping[str, str], model: Path = MODEL) -> Service:
+def rasa_service(env: Mapping[str, str], model: Path = MODEL, name: str = "rasa",
+                 port: Optional[str] = None) -> Service:
+    """A Rasa server; `name` and `port` tell several apart (they share the stores)."""
+    port = port or env["RASA_PORT"]
     return Service(
-        "rasa",
+        name,
         [str(RASA_PY), "-m", "bot.assistant.serve", "run", "--enable-api",
          "--auth-token", env["RASA_TOKEN"], "--model", str(model),
-         "--endpoints", str(ROOT / "endpoints.yml"),
+         "--endpoints", env.get("RASA_ENDPOINTS") or str(ROOT / "endpoints.yml"),
          "--credentials", str(ROOT / "credentials.yml"),
-         "--interface", env["RASA_HOST"], "--port", env["RASA_PORT"]],
-        f"http://{env['RASA_HOST']}:{env['RASA_PORT']}/", startup_seconds=240.0)
+         "--interface", env["RASA_HOST"], "--port", port],
+        f"http://{env['RASA_HOST']}:{port}/", startup_seconds=240.0)
 
 
 def actions_service(env: Mapping[str, str]) -> Service:
