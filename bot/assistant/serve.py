@@ -7,6 +7,9 @@ Rasa checks every reply from the action server against a JSON schema with
 meta-schema on every call. In our profile of scripted conversations that was 40% of the
 Rasa server's CPU time. Here the same schema and the same validator class are compiled
 once; replies are checked exactly as before and a bad reply fails with the same error.
+
+It also applies bot/assistant/resilience.py: a gentle reply with the helplines when the
+action server or the lock store fails, and input checks before anything is stored.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def apply() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    from bot.assistant import resilience  # imports Rasa's server modules: only when serving
+
+    resilience.apply()
 
 
 def main() -> None:
