@@ -14,10 +14,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import context
-from actions.journey import journey_context, record
+from actions.journey import journey_context
 from actions.journeys.safety_line import emergency_number
 from actions.referrals import referrals
-from actions.replies import Reply, button
+from actions.replies import button
 from actions.settings import Settings
 
 logger = logging.getLogger(__name__)

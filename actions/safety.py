@@ -14,7 +14,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
 from actions.journey import journey_context, record
 from actions.journeys.base import JourneyContext, listing
 from actions.journeys.safety_line import emergency_number

@@ -10,7 +10,6 @@ role, perpetrator, group, contact_method.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 import yaml

@@ -79,8 +79,9 @@ async def test_an_approved_handoff_is_recorded_and_slots_cleared(tracker_factory
     assert "999" in texts(dispatcher) and "cancel my request" in texts(dispatcher)
 
 
-@pytest.mark.parametrize("change,response", [({"handoff_consent": False}, "utter_handoff_declined"),
-                                             ({"handoff_confirmed": False}, "utter_handoff_not_sent")])
+@pytest.mark.parametrize("change,response", [
+    ({"handoff_consent": False}, "utter_handoff_declined"),
+    ({"handoff_confirmed": False}, "utter_handoff_not_sent")])
 async def test_nothing_is_sent_without_consent_and_approval(tracker_factory, dispatcher,
                                                             outbox_env, change, response):
     await ActionSubmitHandoff().run(dispatcher, tracker_factory({**READY, **change}), {})

@@ -144,6 +144,7 @@ async def test_volunteered_facts_are_thanked_only_when_understood(tracker_factor
     understood = tracker_factory(text="i'm in wales", intent="inform_country")
     understood.latest_message["entities"] = [{"entity": "country", "value": "GB-WLS"}]
     await ActionNoteVolunteered().run(dispatcher, understood, {})
-    await ActionNoteVolunteered().run(dispatcher, tracker_factory(text="<b>", intent="inform_country"), {})
+    garbage = tracker_factory(text="<b>", intent="inform_country")
+    await ActionNoteVolunteered().run(dispatcher, garbage, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_noted", "utter_menu",
                                                             "utter_default"]

@@ -1,7 +1,6 @@
 """The referral outbox and its relay: durable, ordered, encrypted, delivered exactly once."""
 
 import asyncio
-import json
 import sqlite3
 
 import aiohttp

@@ -35,7 +35,7 @@ def _texts(domain):
 
 def test_responses_interpolate_without_errors(domain, caplog):
     # An unescaped { } in a button payload makes Rasa log an error with every slot value.
-    for name, variation in _texts(domain):
+    for _, variation in _texts(domain):
         interpolate(variation, {})
     assert "interpolator" not in caplog.text
 
@@ -84,7 +84,7 @@ def test_actions_only_use_responses_that_exist(domain):
 
 
 def test_form_questions_exist_for_every_slot(domain):
-    for form, spec in domain.forms.items():
+    for spec in domain.forms.values():
         for slot in spec["required_slots"]:
             assert (f"utter_ask_{slot}" in domain.responses
                     or f"action_ask_{slot}" in domain.user_actions), slot

@@ -79,7 +79,7 @@ def test_longest_match_wins_unless_all_requested(nlp):
         nlp, [("IE", "ireland"), ("GB-NIR", "(northern ireland)")], attr="LOWER")
     doc = nlp("i live in northern ireland")
     assert [label for label, _ in patterns.matches(matcher, doc)] == ["GB-NIR"]
-    assert sorted(l for l, _ in patterns.matches(matcher, doc, longest_only=False)) == [
+    assert sorted(label for label, _ in patterns.matches(matcher, doc, longest_only=False)) == [
         "GB-NIR", "IE"]
 
 

@@ -1,6 +1,5 @@
 """Laptop configuration for `make run`: generated secrets, embedded defaults."""
 
-import os
 import stat
 import subprocess
 
