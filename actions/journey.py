@@ -27,6 +27,7 @@ def journey_context(tracker: Tracker) -> JourneyContext:
         perpetrator=tracker.get_slot("perpetrator") or "",
         groups=tuple(tracker.get_slot("groups") or ()),
         risk_flags=tuple(context.risk_flags(tracker)),
+        more=tracker.get_slot("support_scope") == "more",
     )
 
 
@@ -55,7 +56,7 @@ class ActionContinueJourney(Action):
         reply = builder(journey_context(tracker))
         reply.send(dispatcher)
         logger.info("journey %s given", journey)
-        return record(tracker, reply)
+        return record(tracker, reply) + [SlotSet("support_scope", None)]
 
 
 TRIAGE_ENTITIES = {"platform", "country", "age", "age_group", "role", "perpetrator", "group"}

@@ -20,6 +20,7 @@ class JourneyContext:
     perpetrator: str = ""                    # ex_partner | partner | known | stranger | ...
     groups: Sequence[str] = ()               # lgbt | men, if the person said so
     risk_flags: Sequence[str] = field(default_factory=tuple)
+    more: bool = False                       # the person asked for more services
 
     def you(self, own: str, other: str) -> str:
         """'you' wording for the person affected, 'they' wording for a helper."""

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import List
 
 from actions.journeys.base import JourneyContext, listing, next_steps
-from actions.replies import Reply
+from actions.replies import Reply, button
 from bot.directory.schema import Service
 
 PARTNER_ABUSE = ("ex_partner", "partner")
 SHOWN = 5  # a short list helps more than a long one
+# Offered on request ("More services"): support for sexual violence, victims of crime,
+# young people, LGBT+ people and men, wherever the person is eligible.
+MORE_KINDS = ("sexual_violence", "victim_support", "young_people", "lgbt", "men",
+              "domestic_abuse", "emotional_support", "parents", "escalation")
+MORE_PAYLOAD = '/ask_support{"support_scope": "more"}'
 
 
 def choose(ctx: JourneyContext) -> List[Service]:
@@ -39,7 +44,14 @@ def choose(ctx: JourneyContext) -> List[Service]:
     return chosen[:SHOWN]
 
 
+def more(ctx: JourneyContext, shown: List[Service]) -> List[Service]:
+    """Eligible services of the wider kinds that the short list did not show."""
+    return [s for s in ctx.services(*MORE_KINDS) if s not in shown]
+
+
 def build(ctx: JourneyContext) -> Reply:
+    if ctx.more:
+        return build_more(ctx)
     reply = Reply("support")
     services = choose(ctx)
     if services:
@@ -53,4 +65,19 @@ def build(ctx: JourneyContext) -> Reply:
                   "touch with a person from the team.")
     reply.offer([s.id for s in services])
     reply.buttons = next_steps("/ask_support")
+    if more(ctx, services):
+        reply.buttons.insert(0, button("More services", MORE_PAYLOAD))
+    return reply
+
+
+def build_more(ctx: JourneyContext) -> Reply:
+    reply = Reply("support")
+    services = more(ctx, choose(ctx))
+    if services:
+        reply.say("More services that may help, including support after sexual violence:")
+        reply.say(listing(services))
+    else:
+        reply.say("Those are all the services I know of for where you are.")
+    reply.offer([s.id for s in services])
+    reply.buttons = next_steps()
     return reply

@@ -148,3 +148,12 @@ async def test_volunteered_facts_are_thanked_only_when_understood(tracker_factor
     await ActionNoteVolunteered().run(dispatcher, garbage, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_noted", "utter_menu",
                                                             "utter_default"]
+
+
+def test_more_support_services_include_sexual_violence_support():
+    short = BUILDERS["support"](ctx("GB-ENG", "adult"))
+    assert {"title": "More services", "payload": '/ask_support{"support_scope": "more"}'} \
+        in short.buttons
+    wider = BUILDERS["support"](ctx("GB-ENG", "adult", more=True))
+    assert "rape_crisis_ew" in wider.services
+    assert not set(wider.services) & set(short.services)  # only what was not shown
