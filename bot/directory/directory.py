@@ -7,6 +7,7 @@ they never hard-code a number or a link.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.directory.schema import (
+    FACTSHEET,
     PARSERS,
     UK_NATIONS,
     DirectoryError,
@@ -162,6 +164,7 @@ def load_directory(root: Optional[Path] = None) -> Directory:
         parsed[key] = tuple(_records(checker, doc, key, path.name, parse))
     directory = Directory(**parsed)
     _check_references(checker, directory)
+    _check_factsheet_sections(checker, directory, root / FACTSHEET)
     if checker.problems:
         raise DirectoryError(checker.problems)
     return directory
@@ -182,6 +185,28 @@ def _check_references(c: _Checker, d: Directory) -> None:
     for code in ("GB", "OTHER"):
         if code not in {j.id for j in d.jurisdictions}:
             c.fail("jurisdictions.yml", f"missing the '{code}' jurisdiction")
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a Markdown heading."""
+    return re.sub(r"[^a-z0-9 -]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _check_factsheet_sections(c: _Checker, d: Directory, factsheet: Path) -> None:
+    refs = {(s, r.id) for records in (d.services, d.platforms, d.jurisdictions, d.laws,
+                                      d.evidence)
+            for r in records for s in r.provenance.source if s.startswith(FACTSHEET)}
+    if not refs:
+        return
+    try:
+        text = factsheet.read_text(encoding="utf-8")
+    except OSError as exc:
+        c.fail(FACTSHEET, f"cannot read: {exc}")
+        return
+    anchors = {_slug(m.group(1)) for m in re.finditer(r"^#+ (.+)$", text, re.MULTILINE)}
+    for ref, record_id in sorted(refs):
+        if ref.split("#", 1)[1] not in anchors:
+            c.fail(record_id, f"source {ref} names no section of {FACTSHEET}")
 
 
 @lru_cache(maxsize=4)

@@ -50,6 +50,11 @@ CONTACT_FIELDS = ("phone", "text", "web", "email", "chat")
 SERVICE_FACTS = CONTACT_FIELDS + ("hours", "eligibility", "summary")
 
 _URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")
+# A source is a public page, or a section of the checked fact sheet kept beside the data
+# (data/directory/factsheet.md) where that names no primary source.
+FACTSHEET = "factsheet.md"
+_FACTSHEET_REF = re.compile(r"^factsheet\.md#[a-z0-9-]+$")
+_SOURCE = re.compile(f"{_URL.pattern}|{_FACTSHEET_REF.pattern}")
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 # Phone numbers as people dial them: digits, spaces, hyphens, an optional leading +.
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{1,18}[0-9]$")
@@ -76,6 +81,11 @@ class Provenance:
 
     def is_unverified(self, fact: str) -> bool:
         return fact in self.unverified
+
+    @property
+    def has_primary_source(self) -> bool:
+        """Checked against a public page, not only against the fact sheet."""
+        return any(s.startswith("https://") for s in self.source)
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,8 @@ class _Checker:
         if isinstance(sources, str):
             sources = [sources]
         urls = tuple(
-            self.pattern(s, f"{where}.source", _URL, "https URL", optional=False) or ""
+            self.pattern(s, f"{where}.source", _SOURCE, "https URL or factsheet.md#section",
+                         optional=False) or ""
             for s in (sources or [None])
         )
         verified = record.get("verified")

@@ -49,6 +49,13 @@ def test_countries(extractor, text, code):
     assert values(extractor, text, "country") == [code]
 
 
+@pytest.mark.parametrize("text", ["can you help us", "they sent it to all of us",
+                                  "i speak english", "x marks the spot", "help me please"])
+def test_ordinary_words_are_not_places_or_platforms(extractor, text):
+    assert values(extractor, text, "country") == []
+    assert values(extractor, text, "platform") == []
+
+
 def test_new_south_wales_is_not_wales(extractor):
     assert values(extractor, "I'm in new south wales", "country") == ["AU"]
 

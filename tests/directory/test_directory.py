@@ -10,11 +10,12 @@ from typing import Iterator, Set
 
 import pytest
 
-from bot.directory import ADULT, UNDER_18, Directory, Person, load_directory
+from bot.directory import ADULT, UNDER_18, Directory, DirectoryError, Person, load_directory
 from bot.directory import render
 from bot.directory.schema import COUNTRY_CODES, SERVICE_KINDS, UK_NATIONS
 
-FACT_SHEET = Path(os.environ.get("FACT_SHEET", "/work/shared/reference/services.md"))
+FACT_SHEET = Path(os.environ.get(
+    "FACT_SHEET", Path(__file__).resolve().parents[2] / "data" / "directory" / "factsheet.md"))
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_every_record_is_sourced_and_dated_november_2026(d):
     for record in all_records(d):
         assert record.provenance.verified == "2026-11", record.id
         assert record.provenance.source, record.id
-        assert all(url.startswith("https://") for url in record.provenance.source), record.id
+        assert all(s.startswith(("https://", "factsheet.md#")) for s in record.provenance.source)
 
 
 def test_summaries_are_one_sentence(d):
@@ -105,7 +106,8 @@ def test_every_email_is_in_the_fact_sheet(d, sheet):
 def test_every_address_and_source_is_built_from_the_fact_sheet(d, sheet):
     urls = [u for s in d.services for u in (s.contact.web, s.contact.chat) if u]
     urls += [link.url for p in d.platforms for link in p.links]
-    urls += [u for record in all_records(d) for u in record.provenance.source]
+    urls += [u for record in all_records(d) for u in record.provenance.source
+             if u.startswith("https://")]
     for url in urls:
         assert _in_sheet(url, sheet), url
 
@@ -363,3 +365,35 @@ def test_under_18s_are_never_told_to_screenshot_images(d):
 def test_checked_footer(d):
     assert render.checked_footer(s.provenance for s in d.services) == (
         "Details last checked November 2026.")
+
+
+# Entries the fact sheet gives no primary source for: they cite its section instead, so a
+# reviewer can find them. Adding one here is a conscious choice.
+WITHOUT_PRIMARY_SOURCE = {
+    "IE", "US", "AU", "CA", "OTHER", "ew_s66b_sharing", "ew_s66e_creating", "ew_s66f_requesting",
+    "scotland_s2", "ni_s51", "ie_cocos_law", "us_take_it_down_act", "eu_directive_2024_1385",
+    "telegram", "childline", "samaritans", "shout", "mens_advice_line",
+    "scotland_da_fm_helpline", "ni_dsa_helpline", "rape_crisis_scotland", "victim_support",
+    "galop", "womens_aid_ie", "lifeline_988", "rainn", "respect_1800", "lifeline_au",
+    "kids_helpline", "cybertip_ca", "needhelpnow", "crisis_988_ca",
+} | {"safety_first", "capture_url", "capture_url_under_18", "record_poster", "record_dates",
+     "keep_messages", "keep_log", "store_securely", "do_not_engage", "never_forward",
+     "hashing_on_device"}
+
+
+def test_entries_without_a_primary_source_are_known(d):
+    missing = {r.id for r in all_records(d) if not r.provenance.has_primary_source}
+    assert missing == WITHOUT_PRIMARY_SOURCE
+
+
+def test_a_factsheet_citation_must_name_a_real_section(tmp_path):
+    import shutil
+    root = Path(__file__).resolve().parents[2] / "data" / "directory"
+    for f in root.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    laws = (tmp_path / "laws.yml").read_text().replace("factsheet.md#ireland",
+                                                      "factsheet.md#atlantis", 1)
+    (tmp_path / "laws.yml").write_text(laws)
+    with pytest.raises(DirectoryError) as error:
+        load_directory(tmp_path)
+    assert "factsheet.md#atlantis" in str(error.value)
