@@ -162,9 +162,11 @@ def healthy(url: str) -> bool:
 class Supervisor:
     """Starts services, prefixes their output, stops them all together."""
 
-    def __init__(self, env: Mapping[str, str], quiet: bool = False) -> None:
+    def __init__(self, env: Mapping[str, str], quiet: bool = False,
+                 log_dir: Optional[Path] = None) -> None:
         self.env = dict(env)
         self.quiet = quiet
+        self.log_dir = log_dir
         self.services: List[Service] = []
         self._pumps: List[asyncio.Task] = []
 
@@ -178,9 +180,16 @@ class Supervisor:
 
     async def _pump(self, service: Service) -> None:
         assert service.process and service.process.stdout
+        log = None
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            log = open(self.log_dir / f"{service.name}.log", "a", encoding="utf-8")
         async for line in service.process.stdout:
             text = line.decode(errors="replace")
             service.tail.append(text)
+            if log:
+                log.write(text)
+                log.flush()
             if not self.quiet:
                 sys.stdout.write(f"[{service.name}] {text}")
                 sys.stdout.flush()

@@ -98,3 +98,19 @@ async def test_the_http_api_needs_the_token(servers):
             assert response.status == 401
         async with session.get(url, params={"token": servers.env["RASA_TOKEN"]}) as response:
             assert response.status == 200
+
+
+async def test_logs_never_hold_message_text_or_contact_details(chat, servers):
+    """Every service's output during a conversation with a handoff: no message text, no
+    contact details, no conversation id."""
+    marker = "zebra-quartz-lantern"
+    for message in (f"my ex posted {marker} pictures", "/request_human", "/affirm",
+                    '/inform_contact_method{"contact_method": "email"}',
+                    "lantern.person@example.org", f"{marker} evenings",
+                    f"please help {marker}", "/affirm"):
+        await chat.say(message)
+    await asyncio.sleep(1)  # let the relay deliver and the backend log
+    logs = "".join(p.read_text(errors="replace") for p in (servers.var / "logs").glob("*.log"))
+    assert logs  # the services did log
+    for secret in (marker, "lantern.person@example.org", chat.sender):
+        assert secret not in logs

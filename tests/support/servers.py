@@ -72,7 +72,7 @@ def running(var: Path, extra_env: Optional[Mapping[str, str]] = None,
     """Starts backend, actions and Rasa (then any extra services), waits until all are
     healthy, and stops them all afterwards."""
     env = stack_env(var, extra_env)
-    supervisor = stack.Supervisor(env, quiet=True)
+    supervisor = stack.Supervisor(env, quiet=True, log_dir=var / "logs")
     loop = BackgroundLoop()
     services = [stack.backend_service(env), stack.actions_service(env),
                 stack.rasa_service(env)] + (extra_services(env) if extra_services else [])
