@@ -184,15 +184,19 @@ class Supervisor:
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log = open(self.log_dir / f"{service.name}.log", "a", encoding="utf-8")
-        async for line in service.process.stdout:
-            text = line.decode(errors="replace")
-            service.tail.append(text)
+        try:
+            async for line in service.process.stdout:
+                text = line.decode(errors="replace")
+                service.tail.append(text)
+                if log:
+                    log.write(text)
+                    log.flush()
+                if not self.quiet:
+                    sys.stdout.write(f"[{service.name}] {text}")
+                    sys.stdout.flush()
+        finally:
             if log:
-                log.write(text)
-                log.flush()
-            if not self.quiet:
-                sys.stdout.write(f"[{service.name}] {text}")
-                sys.stdout.flush()
+                log.close()
 
     async def wait_healthy(self, service: Service) -> None:
         deadline = time.monotonic() + service.startup_seconds
