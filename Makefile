@@ -21,7 +21,7 @@ RESULTS    := results
         bench-load lock clean staff-user
 
 help:  ## list the project's commands
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # --- setup ------------------------------------------------------------------------------
 setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json  ## create both environments from the lock files (idempotent)
@@ -57,7 +57,7 @@ train: setup  ## train the assistant into models/ (skipped when nothing changed)
 models/assistant.tar.gz:
 	$(MAKE) train
 
-run: setup models/assistant.tar.gz  ## start Rasa (5005) and the action server (5055); Ctrl-C stops all
+run: setup models/assistant.tar.gz  ## Rasa (5005), actions (5055), backend + dashboard (8080); Ctrl-C stops all
 	$(SVC_PY) -m bot.tools.run
 
 # --- tests ------------------------------------------------------------------------------
