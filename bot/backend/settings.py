@@ -25,11 +25,23 @@ Environment variables:
     LOGIN_LOCKOUT_MINUTES             how long the lockout lasts (15)
     MFA_ROLES                         staff roles that must use TOTP (admin)
     PRIORITY_ESCALATION_HOURS         waiting this long raises a handoff one priority level (24)
+    WIDGET_SESSION_KEY                signs the web chat widget's session ids (32+ characters);
+                                      unset, the chat relay turns every visitor away gently
+    WIDGET_ALLOWED_ORIGINS            comma-separated origins (https://charity.example) whose
+                                      pages may open the chat; the backend's own origin (for
+                                      /demo) is always allowed, so the default allows only it
+    WIDGET_SESSION_HOURS              a widget session can be resumed for this long (24)
+    WIDGET_MESSAGES_PER_MINUTE        per connection, after a burst of 10 (30)
+    WIDGET_RASA_TIMEOUT_SECONDS       how long the relay waits for the assistant's reply (20)
+    TELEGRAM_GATEWAY_URL              the Telegram gateway's internal API, for staff replies
+                                      during a takeover (unset: Telegram replies are off)
+    TELEGRAM_INTERNAL_TOKEN           bearer token for that API
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +54,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour on one account.
 MAX_FAILED_LOGINS_PER_HOUR = 100
 MIN_SERVICE_TOKEN_LENGTH = 32
+MIN_WIDGET_KEY_LENGTH = 32
+# What a browser sends as Origin: scheme, host, optional port (IPv6 hosts are not supported).
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class ConfigError(ValueError):
@@ -70,6 +85,13 @@ class Settings:
     login_lockout_minutes: int
     mfa_roles: frozenset[str]
     priority_escalation_hours: int
+    widget_session_key: str | None
+    widget_allowed_origins: tuple[str, ...]
+    widget_session_hours: int
+    widget_messages_per_minute: int
+    widget_rasa_timeout_seconds: float
+    telegram_gateway_url: str | None
+    telegram_internal_token: str | None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +117,14 @@ class Settings:
             login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60),
             mfa_roles=_roles(env.get("MFA_ROLES", "admin")),
             priority_escalation_hours=_int(env, "PRIORITY_ESCALATION_HOURS", 24, 1, 24 * 30),
+            widget_session_key=_widget_key(env.get("WIDGET_SESSION_KEY", "")),
+            widget_allowed_origins=_origins(env.get("WIDGET_ALLOWED_ORIGINS", "")),
+            widget_session_hours=_int(env, "WIDGET_SESSION_HOURS", 24, 1, 24 * 7),
+            widget_messages_per_minute=_int(env, "WIDGET_MESSAGES_PER_MINUTE", 30, 1, 600),
+            widget_rasa_timeout_seconds=_float(env, "WIDGET_RASA_TIMEOUT_SECONDS", 20.0, 0.1,
+                                               120.0),
+            telegram_gateway_url=(env.get("TELEGRAM_GATEWAY_URL") or "").rstrip("/") or None,
+            telegram_internal_token=env.get("TELEGRAM_INTERNAL_TOKEN") or None,
         )
         if settings.max_failed_logins_per_hour > MAX_FAILED_LOGINS_PER_HOUR:
             raise ConfigError(
@@ -181,3 +211,26 @@ def _roles(raw: str) -> frozenset[str]:
     if unknown:
         raise ConfigError(f"MFA_ROLES: unknown role(s) {', '.join(sorted(unknown))}")
     return roles
+
+
+def _widget_key(raw: str) -> str | None:
+    key = raw.strip()
+    if key and len(key) < MIN_WIDGET_KEY_LENGTH:
+        raise ConfigError(
+            f"WIDGET_SESSION_KEY must be at least {MIN_WIDGET_KEY_LENGTH} characters")
+    return key or None
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Exact origins only: a scheme, a host and perhaps a port; no wildcard, path or slash."""
+    origins = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if not _ORIGIN.match(part):
+            raise ConfigError(
+                f"WIDGET_ALLOWED_ORIGINS: {part[:60]!r} is not an origin like "
+                "https://charity.example (no path, no wildcard)"
+            )
+        origins.append(part.lower())
+    return tuple(origins)
