@@ -9,11 +9,15 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.backend.api.schema import IngestEvent
+from bot.backend.chat.assets import WidgetAssets
+from bot.backend.chat.service import ChatService
 from bot.backend.crypto import Vault
 from bot.backend.group_commit import GroupCommit
 from bot.backend.ingest import IngestResult
 from bot.backend.models import StaffSession, StaffUser
+from bot.backend.rasa_api import RasaClient
 from bot.backend.settings import Settings
+from bot.backend.telegram_gateway import TelegramGateway
 from bot.backend.tracker_store import TrackerStore
 from bot.backend.transcripts import TranscriptClient
 
@@ -26,6 +30,11 @@ SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 TRACKER = web.AppKey("tracker", TrackerStore)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptClient)
 INGEST: web.AppKey[GroupCommit[IngestEvent, IngestResult]] = web.AppKey("ingest")
+# The web chat and live takeover (resources.live).
+RASA = web.AppKey("rasa", RasaClient)
+CHAT = web.AppKey("chat", ChatService)
+TELEGRAM = web.AppKey("telegram", TelegramGateway)
+WIDGET = web.AppKey("widget", WidgetAssets)
 
 # Set by the staff middlewares for the views behind them.
 USER = web.RequestKey("user", StaffUser)

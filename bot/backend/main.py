@@ -3,6 +3,7 @@
     /healthz    liveness and database check, no login
     /api/v1/    the ingest API for the action server (service token)
     /staff/     the staff dashboard (sessions, CSRF)
+    /chat/ws, /chat/left, /widget.js, /demo   the web chat widget and its relay to Rasa
 
 Resources (database engines, the Rasa client, the purge job) are opened in
 `app.cleanup_ctx`, so building the app does no I/O and tests can build as many as they like.
@@ -15,10 +16,11 @@ from aiohttp import web
 from bot.backend import resources
 from bot.backend.api.body import MAX_BODY_BYTES
 from bot.backend.api.routes import create_app as create_api_app
+from bot.backend.chat.routes import setup_routes as setup_chat_routes
 from bot.backend.crypto import Vault
 from bot.backend.errors import error_middleware
 from bot.backend.health import healthz
-from bot.backend.keys import CLOCK, SETTINGS, VAULT, Clock, utcnow
+from bot.backend.keys import CHAT, CLOCK, SETTINGS, VAULT, Clock, utcnow
 from bot.backend.security_headers import add_security_headers
 from bot.backend.settings import Settings
 from bot.backend.staff.routes import create_app as create_staff_app
@@ -38,10 +40,18 @@ def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
         resources.ingest_queue,
         resources.tracker_store,
         resources.transcripts,
+        resources.live,
         resources.retention_job,
     ])
     app.on_response_prepare.append(add_security_headers)
+    app.on_shutdown.append(_close_chats)
     app.router.add_get("/healthz", healthz, name="healthz")
+    setup_chat_routes(app)
     app.add_subapp("/api/v1/", create_api_app())
     app.add_subapp("/staff/", create_staff_app())
     return app
+
+
+async def _close_chats(app: web.Application) -> None:
+    """Open widget sockets would hold shutdown up; each widget reconnects on its own."""
+    await app[CHAT].hub.close_all()

@@ -134,6 +134,9 @@ class Referral(Base):
     risk_level: Mapped[int] = mapped_column(SmallInteger)
     consent: Mapped[bool] = mapped_column(Boolean)
     consent_at: Mapped[dt.datetime | None]
+    # When the person last left on purpose (quick exit, Telegram /clear or /delete): staff
+    # messages are not sent to them after it unless they write again.
+    left_at: Mapped[dt.datetime | None]
 
 
 class Handoff(Base):
@@ -160,6 +163,8 @@ class Handoff(Base):
     claimed_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(32))
+    # Set while the case holder has taken over the live conversation (Rasa is quiet).
+    takeover_at: Mapped[dt.datetime | None]
 
 
 class Note(Base):

@@ -1,4 +1,5 @@
-"""What lives and dies with the app (app.cleanup_ctx): databases, HTTP client, purge job."""
+"""What lives and dies with the app (app.cleanup_ctx): databases, HTTP clients, the web
+chat, the purge job."""
 
 from __future__ import annotations
 
@@ -13,13 +14,33 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.backend import migrate
 from bot.backend.api.schema import IngestEvent
+from bot.backend.chat.assets import load_assets
+from bot.backend.chat.fallback import unavailable_text
+from bot.backend.chat.hub import Hub
+from bot.backend.chat.service import ChatService
+from bot.backend.chat.tokens import SessionTokens
 from bot.backend.db import create_database_engine, create_sync_engine, session_factory
 from bot.backend.group_commit import GroupCommit
 from bot.backend.ingest import IngestResult, apply_events
-from bot.backend.keys import CLOCK, INGEST, SESSIONS, SETTINGS, TRACKER, TRANSCRIPTS, VAULT
+from bot.backend.keys import (
+    CHAT,
+    CLOCK,
+    INGEST,
+    RASA,
+    SESSIONS,
+    SETTINGS,
+    TELEGRAM,
+    TRACKER,
+    TRANSCRIPTS,
+    VAULT,
+    WIDGET,
+)
+from bot.backend.rasa_api import RasaClient
 from bot.backend.retention import Policy, purge, run_every
+from bot.backend.telegram_gateway import TelegramGateway
 from bot.backend.tracker_store import TrackerStore
 from bot.backend.transcripts import TranscriptClient
+from bot.directory import cached_directory
 
 
 async def database(app: web.Application) -> AsyncIterator[None]:
@@ -65,6 +86,29 @@ async def transcripts(app: web.Application) -> AsyncIterator[None]:
         app[TRANSCRIPTS] = TranscriptClient(http, settings.rasa_url, settings.rasa_token,
                                             settings.rasa_timeout_seconds)
         yield
+
+
+async def live(app: web.Application) -> AsyncIterator[None]:
+    """The web chat relay and live takeover: Rasa, the Telegram gateway, the hub of open
+    widget sockets, and the widget's files. The directory is read here, so a broken one
+    stops the start rather than the first person who needs a crisis line."""
+    settings = app[SETTINGS]
+    text = unavailable_text(cached_directory())
+    app[WIDGET] = load_assets(text)
+    session_seconds = settings.widget_session_hours * 3600.0
+    async with aiohttp.ClientSession(trust_env=False) as http:
+        app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token,
+                               settings.widget_rasa_timeout_seconds,
+                               settings.rasa_timeout_seconds)
+        app[TELEGRAM] = TelegramGateway(http, settings.telegram_gateway_url,
+                                        settings.telegram_internal_token,
+                                        settings.rasa_timeout_seconds)
+        tokens = (None if settings.widget_session_key is None
+                  else SessionTokens(settings.widget_session_key, session_seconds))
+        app[CHAT] = ChatService(Hub(left_seconds=session_seconds), app[RASA], tokens, text,
+                                settings.widget_messages_per_minute)
+        yield
+        await app[CHAT].close()
 
 
 async def retention_job(app: web.Application) -> AsyncIterator[None]:

@@ -1,0 +1,68 @@
+"""The relay's shared state and its one job: a person's message to Rasa, the replies back.
+
+Replies go out through the hub, not the socket the message came in on: if that socket
+dropped while Rasa was thinking, the replies wait in the mailbox for the reconnecting
+widget instead of being lost. When Rasa cannot answer, the person gets the emergency
+number and crisis lines (fallback.py), never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from bot.backend.chat.hub import Frame, Hub
+from bot.backend.chat.tokens import SessionTokens
+from bot.backend.rasa_api import RasaClient, RasaUnavailable, Reply
+
+log = logging.getLogger(__name__)
+METADATA = {"channel": "widget"}  # the assistant words its quick-exit help for the widget
+
+
+@dataclass
+class ChatService:
+    """Everything the relay's connections share."""
+
+    hub: Hub
+    rasa: RasaClient
+    tokens: SessionTokens | None  # None: WIDGET_SESSION_KEY is not set, the chat is off
+    unavailable_text: str
+    messages_per_minute: int
+    _turns: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def start_turn(self, sender: str, text: str) -> asyncio.Task[None]:
+        """Run one turn in the background; it outlives the socket if the socket drops."""
+        task = asyncio.create_task(self._turn(sender, text))
+        self._turns.add(task)
+        task.add_done_callback(self._turns.discard)
+        return task
+
+    def system_message(self, text: str) -> Frame:
+        """A message from the service itself rather than the assistant."""
+        return {"type": "message", "from": "system", "text": text, "buttons": []}
+
+    async def _turn(self, sender: str, text: str) -> None:
+        async with self.hub.turn(sender):
+            if self.hub.has_left(sender):
+                return
+            await self.hub.send(sender, {"type": "typing", "on": True})
+            try:
+                frames = [_frame(reply) for reply in
+                          await self.rasa.message(sender, text, METADATA)]
+            except RasaUnavailable as error:
+                log.warning("assistant unavailable for a widget message: %s", error)
+                frames = [self.system_message(self.unavailable_text)]
+            for frame in frames:
+                await self.hub.send(sender, frame)
+            await self.hub.send(sender, {"type": "typing", "on": False})
+
+    async def close(self) -> None:
+        """Let turns in flight finish (their replies go to mailboxes), briefly."""
+        if self._turns:
+            await asyncio.wait(self._turns, timeout=5)
+
+
+def _frame(reply: Reply) -> Frame:
+    return {"type": "message", "from": "assistant", "text": reply.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons]}

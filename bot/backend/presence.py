@@ -1,0 +1,58 @@
+"""When a person leaves on purpose: quick exit in the widget, /clear or /delete on Telegram.
+
+The moment is kept on the conversation's referral (if there is one), so the case page can
+say so and staff messages stop: a message arriving after someone hid the chat could be
+seen by the very person they hid it from. Writing again counts as coming back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from aiohttp import ChainMapProxy
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.backend import audit
+from bot.backend.crypto import Vault
+from bot.backend.delivery import channel_of
+from bot.backend.keys import CHAT, CLOCK, SESSIONS, VAULT
+from bot.backend.models import Referral
+from bot.backend.transcripts import Message
+
+
+async def person_left(config: ChainMapProxy, conversation_id: str, actor: audit.Actor,
+                      via: str) -> None:
+    """Everything leaving means: a widget session is closed and can never be resumed,
+    and the referral (if any) records when, for the case page."""
+    if channel_of(conversation_id) == "web":
+        await config[CHAT].hub.leave(conversation_id)
+    await record_left(config[SESSIONS], config[VAULT], conversation_id, config[CLOCK](),
+                      actor, via)
+
+
+async def record_left(
+    sessions: async_sessionmaker[AsyncSession], vault: Vault, conversation_id: str,
+    now: dt.datetime, actor: audit.Actor, via: str,
+) -> bool:
+    """Note the time on the referral and audit it; False when no referral is held."""
+    async with sessions.begin() as session:
+        referral = (await session.execute(
+            select(Referral)
+            .where(Referral.conversation_hash.in_(vault.lookup_hashes(conversation_id)))
+            .with_for_update()
+        )).scalar_one_or_none()
+        if referral is None:
+            return False
+        referral.left_at = now
+        audit.record(session, actor, "conversation.left", now, object_type="referral",
+                     object_id=referral.id, detail=f"via={via}")
+        return True
+
+
+def still_away(left_at: dt.datetime | None, messages: Iterable[Message]) -> bool:
+    """Left, and has not written since."""
+    if left_at is None:
+        return False
+    return not any(m.speaker == "victim" and m.at > left_at for m in messages)
