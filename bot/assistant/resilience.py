@@ -6,6 +6,10 @@
   answer nothing. The message is now not processed at all (working without the lock could
   let two servers interleave one conversation), the person is asked to send it again, with
   the helplines, and the log names the failure without the message or the sender id.
+- The tracker store (the database) failing: Rasa's FailSafeTrackerStore would treat the
+  conversation as new and keep what follows in memory only, so the person would lose the
+  conversation silently and a later save could mix a fresh session into the stored one.
+  Its errors now reach handle_message below: nothing is processed, the person is told.
 - Malformed input (guards.py): a REST body with a missing or malformed sender, message or
   metadata gets a 400 instead of reaching the shared "default" conversation or failing in
   the tracker store; other channels' messages with a malformed sender id are dropped; a
@@ -21,6 +25,7 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic.exceptions import InvalidUsage
@@ -51,15 +56,20 @@ def said_this_turn(tracker: DialogueStateTracker) -> bool:
 
 
 def describe(exc: BaseException) -> str:
-    """The failure's types, and the text of store errors (hosts and ports, never the
-    conversation), e.g. "LockError <- ConnectionError: Error 111 connecting to ..."."""
+    """The failure's types, and what a store's client said about the connection, never
+    the conversation: "LockError <- ConnectionError: Error 111 connecting to ...".
+    SQLAlchemy's messages carry statements and parameters, so only their type is kept;
+    a database driver's message keeps its first line (details can quote values)."""
     parts: List[str] = []
     seen: Optional[BaseException] = exc
     while seen is not None and len(parts) < 4:
-        name = type(seen).__name__
-        module = type(seen).__module__
-        parts.append(f"{name}: {seen}" if module.startswith(("redis", "sqlalchemy", "psycopg"))
-                     else name)
+        name, module = type(seen).__name__, type(seen).__module__
+        if module.startswith("redis"):
+            parts.append(f"{name}: {seen}")
+        elif module.startswith(("psycopg", "sqlite3")):
+            parts.append(f"{name}: {(str(seen).strip().splitlines() or [''])[0]}")
+        else:
+            parts.append(name)
         seen = seen.__cause__ or seen.__context__
     return " <- ".join(parts)
 
@@ -115,13 +125,24 @@ async def handle_message(self: Agent, message: UserMessage) -> Optional[List[Any
         if processed:  # only releasing the lock failed; it expires by itself
             logger.warning("lock store failed releasing a lock (%s)", describe(exc))
             return result
-        what = "message failed" if entered else "lock store unavailable"
+        what = "handling failed" if entered else "lock store unavailable"
         logger.error("%s, message not processed (%s); the person was asked to send it "
                      "again", what, describe(exc))
         person = await _stored_person(self, message.sender_id)
         await _say(message, degraded.message(degraded.Outage.STORE, person))
         return None
     return result
+
+
+async def retrieve_or_fail(self: FailSafeTrackerStore,
+                           sender_id: str) -> Optional[DialogueStateTracker]:
+    """FailSafeTrackerStore.retrieve, raising instead of starting the conversation anew."""
+    return await self._tracker_store.retrieve(sender_id)
+
+
+async def save_or_fail(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+    """FailSafeTrackerStore.save, raising instead of keeping the tracker in memory only."""
+    await self._tracker_store.save(tracker)
 
 
 async def extract_sender(self: RestInput, request: Any) -> Optional[str]:
@@ -136,3 +157,5 @@ def apply() -> None:
     RemoteAction.run = run_remote_action  # type: ignore[assignment]
     Agent.handle_message = handle_message  # type: ignore[assignment]
     RestInput._extract_sender = extract_sender  # type: ignore[assignment]
+    FailSafeTrackerStore.retrieve = retrieve_or_fail  # type: ignore[assignment]
+    FailSafeTrackerStore.save = save_or_fail  # type: ignore[assignment]
