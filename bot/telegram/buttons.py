@@ -72,7 +72,8 @@ class ButtonStore:
     def resolve(self, chat_id: int, data: object) -> Resolution:
         """What a press in this chat means; only this chat's keyboards are consulted."""
         match = _TOKEN.fullmatch(data) if isinstance(data, str) else None
-        keyboard = self._store.get(chat_id, {}).get(match.group(1)) if match else None
+        keyboards = self._store.get(chat_id)
+        keyboard = keyboards.get(match.group(1)) if match and keyboards else None
         if match is None or keyboard is None:
             return Unknown()
         index = int(match.group(2))

@@ -3,7 +3,8 @@
 python-telegram-bot hands every update to an update processor. This one gives each chat a
 lane: a FIFO lock, so a person's second message is answered after their first, and a
 bounded number of waiting updates, so one flooding chat cannot take the gateway's memory.
-A global limit on chats in flight keeps the load on Rasa bounded. Updates Telegram
+A global limit on chats in flight keeps the load on Rasa bounded. A chat whose lane
+overflows is told once to slow down, rather than met with silence. Updates Telegram
 delivers twice (a webhook retried after a timeout, a restart while polling) are dropped by
 update_id. Staff messages from the internal API queue in the same lanes.
 """
@@ -14,7 +15,7 @@ import asyncio
 import inspect
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ class LaneFull(Exception):
 class _Lane:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     waiting: int = 0
+    overflowed: bool = False
 
 
 class ChatLanes:
@@ -52,6 +54,14 @@ class ChatLanes:
     def waiting(self) -> int:
         """Updates accepted and not yet finished, over all chats."""
         return sum(lane.waiting for lane in self._lanes.values())
+
+    def first_overflow(self, chat_id: int) -> bool:
+        """True once per busy spell of a chat, so a flood is answered with one notice."""
+        lane = self._lanes.get(chat_id)
+        if lane is None or lane.overflowed:
+            return False
+        lane.overflowed = True
+        return True
 
     @asynccontextmanager
     async def turn(self, chat_id: int, wait: float | None = None) -> AsyncIterator[None]:
@@ -107,6 +117,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates=max_tasks)
         self.lanes = lanes
         self.recent = recent
+        # Called (without waiting) the first time a chat's lane overflows, to say so.
+        self.on_overflow: Callable[[int], object] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Runs the update's handlers in its chat's lane."""
@@ -124,9 +136,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             async with self.lanes.turn(chat_id):
                 await coroutine
         except LaneFull:
-            logger.warning("dropped an update: its chat already has %d waiting",
-                           WAITING_PER_CHAT)
+            logger.warning("dropped an update: its chat already has updates waiting")
             _discard(coroutine)
+            if self.on_overflow is not None and self.lanes.first_overflow(chat_id):
+                self.on_overflow(chat_id)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -93,7 +93,8 @@ def from_reply(reply: Any) -> list[Outgoing]:
     """One Rasa reply as Telegram messages (none if it carries nothing to show)."""
     if not isinstance(reply, dict):
         return []
-    text = reply.get("text") if isinstance(reply.get("text"), str) else ""
+    raw_text = reply.get("text")
+    text = raw_text if isinstance(raw_text, str) else ""
     image = reply.get("image")
     if isinstance(image, str) and image:
         text = f"{text}\n{image}".strip()  # as a link: we never fetch or forward images

@@ -1,0 +1,51 @@
+"""What the gateway says itself, when the assistant cannot or should not be asked.
+
+Everything else a person reads comes from the assistant. Numbers are never written here:
+the apology for a failure takes the UK emergency number and crisis lines from the service
+directory, so it says exactly what the assistant's own crisis reply would.
+"""
+
+from __future__ import annotations
+
+from bot.directory.directory import Directory
+from bot.directory.render import UNVERIFIED, checked_footer, services_text
+
+EMPTY = "I couldn't read anything in that message. Could you type it again in words?"
+TOO_LONG = ("That message is a bit long for me to read in one go. Could you send that in "
+            "shorter parts?")
+EXPIRED_BUTTON = ("Sorry, that button has expired. Type what you'd like to do, or send /help "
+                  "to see the options again.")
+ALREADY_CHOSEN = "Already chosen."
+UNSUPPORTED = ("I can only read text messages. I haven't kept what you sent. Could you type "
+               "what you'd like to say?")
+BUSY = ("I'm getting a lot of messages at once. Please give me a moment, then send that "
+        "again.")
+
+
+def cleared_note(seconds: float) -> str:
+    """The short note after /clear; it deletes itself too."""
+    when = "in a moment" if seconds <= 60 else f"in {round(seconds / 60)} minutes"
+    return ("Done: I've deleted the messages in this chat from the last 48 hours (Telegram "
+            f"doesn't let me delete older ones). This note will disappear {when}. You can "
+            "also delete the whole chat from your chat list.")
+
+
+def unavailable(directory: Directory) -> str:
+    """The apology when the assistant cannot answer: never silence, always the crisis lines."""
+    # The gateway does not know where the person is; the assistant's default is the UK.
+    uk = directory.jurisdiction("GB")
+    emergency = (f"{uk.emergency} {UNVERIFIED}" if uk.provenance.is_unverified("emergency")
+                 else uk.emergency)
+    lines = [directory.service(s) for s in uk.crisis_services]
+    footer = checked_footer(s.provenance for s in lines)
+    parts = [
+        "I'm sorry, something went wrong on my side and I can't answer right now. Please "
+        "try again in a few minutes.",
+        f"If you are in danger right now, please call {emergency} in the UK, or your "
+        "local emergency number.",
+    ]
+    if lines:
+        parts.append("If you need to talk to someone now:\n\n" + services_text(lines))
+    if footer:
+        parts.append(footer)
+    return "\n\n".join(parts)
