@@ -27,9 +27,9 @@ async def test_a_chats_updates_run_in_order_and_other_chats_do_not_wait():
             await wait.wait()
         log.append(f"end {name}")
 
-    tasks = [asyncio.create_task(processor.process_update(update(1, 10), work("a1", release_first))),
-             asyncio.create_task(processor.process_update(update(2, 10), work("a2"))),
-             asyncio.create_task(processor.process_update(update(3, 20), work("b1")))]
+    jobs = [(update(1, 10), work("a1", release_first)), (update(2, 10), work("a2")),
+            (update(3, 20), work("b1"))]
+    tasks = [asyncio.create_task(processor.process_update(u, job)) for u, job in jobs]
     await asyncio.sleep(0.05)
     # Chat 20 finished while chat 10's first update was still running; a2 has not started.
     assert log == ["start a1", "start b1", "end b1"]
@@ -50,9 +50,11 @@ async def test_duplicate_updates_are_dropped():
     assert ran == [1]
 
 
-async def test_a_flooding_chat_is_bounded_and_others_still_run():
+async def test_a_flooding_chat_is_bounded_told_once_and_others_still_run():
     lanes = ChatLanes(per_chat=2)
     processor = ChatOrderedProcessor(lanes, RecentUpdates())
+    told: list[int] = []
+    processor.on_overflow = told.append
     hold = asyncio.Event()
     ran: list[int] = []
 
@@ -68,6 +70,7 @@ async def test_a_flooding_chat_is_bounded_and_others_still_run():
     await asyncio.gather(*tasks, other)
     assert sorted(ran) == [1, 2, 99]  # 3, 4 and 5 found chat 10's lane full
     assert ran.index(1) < ran.index(2)
+    assert told == [10]  # one notice for three dropped updates
     assert lanes.waiting == 0
 
 

@@ -1,0 +1,146 @@
+"""The real gateway against a fake Bot API, with the real Rasa, action server and backend.
+
+Started once per session: the stack of tests/e2e with a gateway in polling mode; a second
+gateway in webhook mode on the same Rasa; a third with no Rasa behind it (nothing listens
+on its RASA_URL) and a recording backend, for failures and the "person left" notice.
+Every test talks from a chat id of its own, so conversations never share state. Any
+getFile call, file download or unknown Bot API method fails the test that caused it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from dataclasses import dataclass
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.telegram.ids import ConversationIds
+from bot.telegram.settings import Settings
+from bot.tools import stack
+from tests.support.servers import BackgroundLoop, Stack, free_port, running, stack_env
+from tests.telegram.fake_backend import RecordingBackend
+from tests.telegram.fake_bot_api import FakeBot, FakeBotApi, FakeChat
+
+POLLING_TOKEN = "7000001:polling-test-token"
+WEBHOOK_TOKEN = "7000002:webhook-test-token"
+ALONE_TOKEN = "7000003:alone-test-token"
+CLEAR_NOTE_SECONDS = 2
+
+
+@dataclass
+class Gateway:
+    """A running gateway process, as the tests reach it."""
+
+    env: dict[str, str]
+    bot: FakeBot
+    service: stack.Service
+
+    def log(self) -> str:
+        """The gateway's latest output (the supervisor keeps its last 40 lines)."""
+        return "".join(self.service.tail)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.env['TELEGRAM_HOST']}:{self.env['TELEGRAM_PORT']}"
+
+    @property
+    def ids(self) -> ConversationIds:
+        return ConversationIds(Settings.from_env(self.env).id_key)
+
+    def new_chat(self) -> FakeChat:
+        """A person nobody has talked to yet."""
+        return self.bot.chat(secrets.randbelow(2**40) + 10**6)
+
+
+def gateway_env(api: FakeBotApi, token: str, var: Path, **extra: str) -> dict[str, str]:
+    port = free_port()
+    return {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": api.url,
+            "TELEGRAM_HOST": "127.0.0.1", "TELEGRAM_PORT": str(port),
+            "TELEGRAM_GATEWAY_URL": f"http://127.0.0.1:{port}",
+            "TELEGRAM_STATE_PATH": str(var / f"telegram-{token.split(':')[1]}.db"),
+            "TELEGRAM_CLEAR_NOTE_SECONDS": str(CLEAR_NOTE_SECONDS), **extra}
+
+
+@contextlib.contextmanager
+def gateway_process(env: dict[str, str]) -> Iterator[stack.Service]:
+    """Runs `python -m bot.telegram` with this environment until the block ends."""
+    supervisor = stack.Supervisor(env, quiet=True)
+    loop = BackgroundLoop()
+    service = stack.telegram_service(env)
+    try:
+        loop.run(supervisor.start(service))
+        loop.run(supervisor.wait_healthy(service), timeout=120)
+        yield service
+    finally:
+        loop.run(supervisor.stop(), timeout=60)
+        loop.close()
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator[FakeBotApi]:
+    api = FakeBotApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def started(tmp_path_factory, fake_api) -> Iterator[tuple[Stack, stack.Service]]:
+    var = tmp_path_factory.mktemp("var")
+    env = gateway_env(fake_api, POLLING_TOKEN, var, TELEGRAM_MODE="polling")
+    gateway: list[stack.Service] = []
+
+    def telegram(env: dict[str, str]) -> list[stack.Service]:
+        gateway.append(stack.telegram_service(env))
+        return gateway
+
+    with running(var, env, telegram) as servers:
+        yield servers, gateway[0]
+
+
+@pytest.fixture(scope="session")
+def servers(started) -> Stack:
+    return started[0]
+
+
+@pytest.fixture(scope="session")
+def polling(started, fake_api) -> Gateway:
+    servers, service = started
+    return Gateway(servers.env, fake_api.bot(POLLING_TOKEN), service)
+
+
+@pytest.fixture(scope="session")
+def webhook(servers, fake_api) -> Iterator[Gateway]:
+    env = dict(servers.env)
+    env.update(gateway_env(fake_api, WEBHOOK_TOKEN, servers.var, TELEGRAM_MODE="webhook"))
+    env["TELEGRAM_WEBHOOK_URL"] = f"{env['TELEGRAM_GATEWAY_URL']}/telegram/webhook"
+    with gateway_process(env) as service:
+        yield Gateway(env, fake_api.bot(WEBHOOK_TOKEN), service)
+
+
+@pytest.fixture(scope="session")
+def recording_backend() -> Iterator[RecordingBackend]:
+    backend = RecordingBackend(status=404).start()
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture(scope="session")
+def alone(tmp_path_factory, fake_api, recording_backend) -> Iterator[Gateway]:
+    var = tmp_path_factory.mktemp("alone")
+    env = stack_env(var, gateway_env(fake_api, ALONE_TOKEN, var,
+                                     BACKEND_URL=recording_backend.url))
+    with gateway_process(env) as service:  # nothing listens at its RASA_URL
+        yield Gateway(env, fake_api.bot(ALONE_TOKEN), service)
+
+
+@pytest.fixture(autouse=True)
+def no_violations(fake_api) -> Iterator[None]:
+    """Fails the test if anything asked for a file or for a method the fake lacks."""
+    yield
+    found = [v for bot in fake_api.bots.values() for v in bot.violations]
+    for bot in fake_api.bots.values():
+        bot.violations.clear()
+    assert not found, found

@@ -1,0 +1,56 @@
+"""Settings: required secrets, modes and URLs are checked before anything starts."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+
+from bot.telegram.settings import ConfigError, Settings
+
+KEY = base64.urlsafe_b64encode(os.urandom(64)).decode()
+BASE = {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_ID_KEY": KEY}
+
+
+def test_laptop_defaults():
+    settings = Settings.from_env(BASE)
+    assert settings.mode == "polling" and settings.port == 8081
+    assert settings.base_url is None and settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.state_path.endswith("var/telegram.db")
+
+
+@pytest.mark.parametrize("root", ["http://127.0.0.1:8088", "http://127.0.0.1:8088/",
+                                  "http://127.0.0.1:8088/bot", "http://127.0.0.1:8088/bot/"])
+def test_base_url_accepts_a_server_root_or_a_bot_url(root):
+    settings = Settings.from_env({**BASE, "TELEGRAM_BASE_URL": root})
+    assert settings.base_url == "http://127.0.0.1:8088/bot"
+    assert settings.base_file_url == "http://127.0.0.1:8088/file/bot"
+
+
+@pytest.mark.parametrize("env, variable", [
+    ({"TELEGRAM_ID_KEY": KEY}, "TELEGRAM_BOT_TOKEN"),
+    ({"TELEGRAM_BOT_TOKEN": "1:abc"}, "TELEGRAM_ID_KEY"),
+    ({**BASE, "TELEGRAM_ID_KEY": "c2hvcnQ"}, "TELEGRAM_ID_KEY"),
+    ({**BASE, "TELEGRAM_MODE": "carrier-pigeon"}, "TELEGRAM_MODE"),
+    ({**BASE, "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_SECRET": "s" * 32},
+     "TELEGRAM_WEBHOOK_URL"),
+    ({**BASE, "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x/telegram/webhook"},
+     "TELEGRAM_WEBHOOK_SECRET"),
+    ({**BASE, "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x/telegram/webhook",
+      "TELEGRAM_WEBHOOK_SECRET": "has spaces and is long enough"}, "TELEGRAM_WEBHOOK_SECRET"),
+    ({**BASE, "TELEGRAM_INTERNAL_TOKEN": "short"}, "TELEGRAM_INTERNAL_TOKEN"),
+    ({**BASE, "TELEGRAM_PORT": "http"}, "TELEGRAM_PORT"),
+    ({**BASE, "TELEGRAM_PORT": "70000"}, "TELEGRAM_PORT"),
+    ({**BASE, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
+])
+def test_bad_settings_name_the_variable(env, variable):
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_env(env)
+
+
+def test_webhook_mode():
+    settings = Settings.from_env({**BASE, "TELEGRAM_MODE": "webhook",
+                                  "TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook",
+                                  "TELEGRAM_WEBHOOK_SECRET": "A-secret_of-enough-length"})
+    assert settings.mode == "webhook" and settings.webhook_secret == "A-secret_of-enough-length"
