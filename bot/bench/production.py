@@ -3,7 +3,7 @@
 Used by `make bench-load` and by the scale, fault and corpus suites (tests/scale,
 tests/faults, tests/corpus). Each run gets its own PostgreSQL databases (tracker store and
 backend, dropped afterwards) and its own Redis key prefix, so runs never meet, and Rasa reads
-deploy/endpoints.yml, the endpoints file of docker-compose.yml and the Kubernetes manifests.
+deploy/endpoints.yml and deploy/credentials.yml, as in docker-compose.yml and deploy/k8s/.
 Services are started and stopped one by one, which is what the fault tests need.
 """
 
@@ -25,6 +25,7 @@ from bot.tools import stack
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")
 PRODUCTION_ENDPOINTS = stack.ROOT / "deploy" / "endpoints.yml"
+PRODUCTION_CREDENTIALS = stack.ROOT / "deploy" / "credentials.yml"
 
 
 def free_port() -> int:
@@ -130,6 +131,7 @@ def production_env(var: Path, dbs: Databases,
         "DATABASE_URL": dbs.backend_url,
         "OUTBOX_PATH": str(var / "outbox.db"),
         "RASA_ENDPOINTS": str(PRODUCTION_ENDPOINTS),
+        "RASA_CREDENTIALS": str(PRODUCTION_CREDENTIALS),
         "REDIS_LOCK_PREFIX": dbs.redis_prefix,
     })
     base.update(extra or {})

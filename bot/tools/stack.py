@@ -89,6 +89,8 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
         # Which endpoints file Rasa reads: deploy/endpoints.yml adds the Redis lock store
         # that several Rasa processes (or SANIC_WORKERS > 1) need.
         "RASA_ENDPOINTS": str(ROOT / "endpoints.yml"),
+        # And which channels it opens (deploy/credentials.yml: REST only, for production).
+        "RASA_CREDENTIALS": str(ROOT / "credentials.yml"),
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_DB": "0",
@@ -126,7 +128,7 @@ def rasa_service(env: Mapping[str, str], model: Path = MODEL, name: str = "rasa"
         [str(RASA_PY), "-m", "bot.assistant.serve", "run", "--enable-api",
          "--auth-token", env["RASA_TOKEN"], "--model", str(model),
          "--endpoints", env.get("RASA_ENDPOINTS") or str(ROOT / "endpoints.yml"),
-         "--credentials", str(ROOT / "credentials.yml"),
+         "--credentials", env.get("RASA_CREDENTIALS") or str(ROOT / "credentials.yml"),
          "--interface", env["RASA_HOST"], "--port", port],
         f"http://{env['RASA_HOST']}:{port}/", startup_seconds=240.0)
 
