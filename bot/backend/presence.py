@@ -7,6 +7,7 @@ seen by the very person they hid it from. Writing again counts as coming back.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.backend import audit
 from bot.backend.crypto import Vault
+from bot.backend.chat.hub import ENDED
 from bot.backend.delivery import channel_of
 from bot.backend.keys import CHAT, CLOCK, SESSIONS, VAULT
 from bot.backend.models import Referral
@@ -24,19 +26,22 @@ from bot.backend.transcripts import Message
 
 async def person_left(config: ChainMapProxy, conversation_id: str, actor: audit.Actor,
                       via: str) -> None:
-    """Everything leaving means: a widget session is closed and can never be resumed,
-    and the referral (if any) records when, for the case page."""
-    if channel_of(conversation_id) == "web":
-        await config[CHAT].hub.leave(conversation_id)
-    await record_left(config[SESSIONS], config[VAULT], conversation_id, config[CLOCK](),
-                      actor, via)
+    """Everything leaving means: a widget session is refused from this moment and its
+    socket closed, and the referral (if any) records when, for the case page. The record
+    is written in the background, so it is kept even if the caller's connection drops."""
+    chat = config[CHAT]
+    socket = chat.hub.leave(conversation_id) if channel_of(conversation_id) == "web" else None
+    await asyncio.shield(chat.spawn(record_left(config[SESSIONS], config[VAULT],
+                                                conversation_id, config[CLOCK](), actor, via)))
+    if socket is not None and not socket.closed:
+        await socket.close(code=ENDED, message=b"left")
 
 
 async def record_left(
     sessions: async_sessionmaker[AsyncSession], vault: Vault, conversation_id: str,
     now: dt.datetime, actor: audit.Actor, via: str,
-) -> bool:
-    """Note the time on the referral and audit it; False when no referral is held."""
+) -> None:
+    """Note the time on the referral, if one is held, and audit it."""
     async with sessions.begin() as session:
         referral = (await session.execute(
             select(Referral)
@@ -44,11 +49,10 @@ async def record_left(
             .with_for_update()
         )).scalar_one_or_none()
         if referral is None:
-            return False
+            return
         referral.left_at = now
         audit.record(session, actor, "conversation.left", now, object_type="referral",
                      object_id=referral.id, detail=f"via={via}")
-        return True
 
 
 def still_away(left_at: dt.datetime | None, messages: Iterable[Message]) -> bool:

@@ -119,12 +119,12 @@ class Hub:
             return "not_connected"
         return "connected" if session.socket is not None else "away"
 
-    async def leave(self, sender: str) -> None:
-        """Forget the session and its mailbox; refuse it from now on; close its socket."""
+    def leave(self, sender: str) -> web.WebSocketResponse | None:
+        """Forget the session and its mailbox and refuse it from now on, at once; return
+        its socket for the caller to close (with ENDED)."""
         self._left[sender] = self._clock()
         session = self._sessions.pop(sender, None)
-        if session is not None and session.socket is not None:
-            await session.socket.close(code=ENDED, message=b"left")
+        return None if session is None else session.socket
 
     async def close_all(self) -> None:
         """At shutdown: every widget reconnects (to the next process) with its session."""

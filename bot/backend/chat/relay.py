@@ -128,11 +128,7 @@ class _Connection:
             await self.socket.close(code=1000)
             return
         sender, self.sender = self.sender, None
-        try:
-            await presence.person_left(self.config, sender, audit.ANONYMOUS, "widget")
-        finally:
-            if not self.socket.closed:
-                await self.socket.close(code=1000)
+        await presence.person_left(self.config, sender, audit.ANONYMOUS, "widget")
 
     async def _refuse(self, code: str) -> None:
         await self._send(frames.error(code))

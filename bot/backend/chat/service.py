@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.backend.chat.hub import Frame, Hub
 from bot.backend.chat.tokens import SessionTokens
@@ -29,14 +31,24 @@ class ChatService:
     tokens: SessionTokens | None  # None: WIDGET_SESSION_KEY is not set, the chat is off
     unavailable_text: str
     messages_per_minute: int
-    _turns: set[asyncio.Task[None]] = field(default_factory=set)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def start_turn(self, sender: str, text: str) -> asyncio.Task[None]:
         """Run one turn in the background; it outlives the socket if the socket drops."""
-        task = asyncio.create_task(self._turn(sender, text))
-        self._turns.add(task)
-        task.add_done_callback(self._turns.discard)
+        return self.spawn(self._turn(sender, text))
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Work that must finish even though the browser has gone (aiohttp cancels a
+        handler whose connection closed, and a person using quick exit closes it at once)."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
         return task
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("chat background work failed with %s", type(task.exception()).__name__)
 
     def system_message(self, text: str) -> Frame:
         """A message from the service itself rather than the assistant."""
@@ -58,9 +70,9 @@ class ChatService:
             await self.hub.send(sender, {"type": "typing", "on": False})
 
     async def close(self) -> None:
-        """Let turns in flight finish (their replies go to mailboxes), briefly."""
-        if self._turns:
-            await asyncio.wait(self._turns, timeout=5)
+        """Let work in flight finish (replies go to mailboxes, departures are recorded)."""
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
 
 
 def _frame(reply: Reply) -> Frame:
