@@ -1,7 +1,8 @@
 """Conversation transcripts for the case page, read from Rasa's HTTP API.
 
-Only what staff need is kept: who spoke (the victim or the assistant), what was said and
-when. Intents, slots and action names are dropped. Rasa's token travels in the query
+Only what staff need is kept: who spoke (the victim, the assistant, a staff member during
+a takeover, or a takeover note), what was said and when, and whether the assistant is
+paused (the `human_takeover` slot). Intents, other slots and action names are dropped. Rasa's token travels in the query
 string, as Rasa requires, so the URL is never logged and redirects are not followed.
 A Rasa that is down, slow or refusing the token gives a plain explanation, never an error
 page: the rest of the case is still useful.
@@ -18,6 +19,9 @@ import aiohttp
 
 MAX_TRACKER_BYTES = 8 * 1024 * 1024
 SPEAKERS = {"user": "victim", "bot": "assistant"}
+# Bot events the backend adds during a takeover carry {"takeover": kind, "staff_role": …}.
+TAKEOVER_SPEAKERS = {"reply": "staff", "join": "note", "end": "note"}
+TAKEOVER_SLOT = "human_takeover"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,14 @@ class Message:
     speaker: str
     text: str
     at: dt.datetime
+    staff_role: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Who said it, as staff read it."""
+        if self.speaker == "staff":
+            return f"Staff ({self.staff_role})" if self.staff_role else "Staff"
+        return {"victim": "Victim", "assistant": "Assistant", "note": "Takeover"}[self.speaker]
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,8 @@ class Transcript:
 
     messages: tuple[Message, ...] = ()
     problem: str | None = None
+    # Rasa's `human_takeover` slot: the assistant is quiet but for crisis replies.
+    paused: bool = False
 
 
 class TranscriptClient:
@@ -84,16 +98,26 @@ def _parse(body: bytes | None) -> Transcript:
     events = tracker.get("events") if isinstance(tracker, dict) else None
     if not isinstance(events, list):
         return unreadable
-    messages = []
-    for event in events:
-        if not isinstance(event, dict) or event.get("event") not in SPEAKERS:
-            continue
-        text, timestamp = event.get("text"), event.get("timestamp")
-        if not isinstance(text, str) or not isinstance(timestamp, (int, float)):
-            continue
-        try:
-            at = dt.datetime.fromtimestamp(timestamp, dt.UTC)
-        except (OverflowError, OSError, ValueError):
-            continue
-        messages.append(Message(SPEAKERS[event["event"]], text, at))
-    return Transcript(messages=tuple(messages))
+    messages = [message for message in map(_message, events) if message is not None]
+    slots = tracker.get("slots")
+    paused = isinstance(slots, dict) and slots.get(TAKEOVER_SLOT) is True
+    return Transcript(messages=tuple(messages), paused=paused)
+
+
+def _message(event: object) -> Message | None:
+    if not isinstance(event, dict) or event.get("event") not in SPEAKERS:
+        return None
+    text, timestamp = event.get("text"), event.get("timestamp")
+    if not isinstance(text, str) or not isinstance(timestamp, (int, float)):
+        return None
+    try:
+        at = dt.datetime.fromtimestamp(timestamp, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    metadata = event.get("metadata")
+    if event["event"] == "bot" and isinstance(metadata, dict):
+        takeover, role = metadata.get("takeover"), metadata.get("staff_role")
+        if isinstance(takeover, str) and takeover in TAKEOVER_SPEAKERS:
+            return Message(TAKEOVER_SPEAKERS[takeover], text, at,
+                           role if isinstance(role, str) and role.isalpha() else None)
+    return Message(SPEAKERS[event["event"]], text, at)

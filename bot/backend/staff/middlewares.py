@@ -19,6 +19,9 @@ from bot.backend.staff.forms import read_form
 
 PUBLIC_ROUTES = frozenset({"login", "login_submit", "static"})
 SECOND_FACTOR_ROUTES = frozenset({"mfa", "mfa_submit", "enrol", "enrol_submit", "logout"})
+# Requests a page makes by itself (the live conversation's polling): they need a session
+# but do not count as activity, so an open case page does not defeat the idle timeout.
+BACKGROUND_ROUTES = frozenset({"case_live"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_URL = "/staff/login"
 
@@ -31,8 +34,9 @@ async def require_session(request: web.Request, handler: Handler) -> web.StreamR
     config = request.config_dict
     lifetime = sessions.Lifetime.from_settings(config[SETTINGS])
     token = request.cookies.get(sessions.cookie_name(request))
+    touch = request.match_info.route.name not in BACKGROUND_ROUTES
     async with config[SESSIONS].begin() as session:
-        loaded = await sessions.load(session, token, lifetime, config[CLOCK]())
+        loaded = await sessions.load(session, token, lifetime, config[CLOCK](), touch=touch)
     if loaded is None:
         raise web.HTTPSeeOther(LOGIN_URL)
     staff_session, user = loaded

@@ -5,6 +5,8 @@
   release). Another advisor can neither open it nor act on it.
 - Supervisors and admins may open every case, release it or reassign it to someone;
   to work on it themselves they reassign it to themselves, which is audited.
+- Only the holder speaks in the live conversation: takes it over, writes in it and hands
+  it back to the assistant. Nobody speaks for a case nobody holds.
 
 These rules are about whose case it is. Whether the case's status allows an action
 (claiming a resolved case, noting an unclaimed one) is workflow.py's question, answered
@@ -17,6 +19,7 @@ from bot.backend.models import Handoff, StaffUser
 from bot.backend.vocab import SUPERVISOR_ROLES
 
 HOLDER_ACTIONS = frozenset({"claim", "start", "note", "resolve"})
+SPEAKER_ACTIONS = frozenset({"takeover", "reply", "end_takeover"})
 
 
 def is_supervisor(user: StaffUser) -> bool:
@@ -32,6 +35,8 @@ def can_view(user: StaffUser, handoff: Handoff) -> bool:
 def can(user: StaffUser, handoff: Handoff, action: str) -> bool:
     """Whether the user may perform `action` on this case, whatever its status."""
     unheld_or_mine = handoff.assignee_id in (None, user.id)
+    if action in SPEAKER_ACTIONS:
+        return handoff.assignee_id is not None and handoff.assignee_id == user.id
     if action in HOLDER_ACTIONS:
         return unheld_or_mine
     if action == "release":

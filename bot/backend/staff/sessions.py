@@ -78,9 +78,11 @@ def create(session: AsyncSession, user: StaffUser, mfa_passed: bool, now: dt.dat
 
 
 async def load(
-    session: AsyncSession, token: str | None, lifetime: Lifetime, now: dt.datetime
+    session: AsyncSession, token: str | None, lifetime: Lifetime, now: dt.datetime,
+    touch: bool = True,
 ) -> tuple[StaffSession, StaffUser] | None:
-    """The live session and its user, touched; an expired session is deleted."""
+    """The live session and its user, touched unless `touch` is false (background
+    requests must not keep an unattended session alive); an expired session is deleted."""
     if not token:
         return None
     row = await session.get(StaffSession, token_id(token))
@@ -92,7 +94,8 @@ async def load(
     if expired or user is None or not user.active:
         await session.delete(row)
         return None
-    row.last_seen_at = now
+    if touch:
+        row.last_seen_at = now
     return row, user
 
 

@@ -6,6 +6,11 @@
 
 Withdrawal comes from the victim through the API (see conversations.py). These functions
 check the status and change the handoff; who may call them is policy.py's business.
+
+Live takeover runs beside the status: a claimed or in-progress case's conversation can be
+taken over, and while it is, the case can be neither released nor resolved (the assistant
+would stay quiet with nobody answering); the holder ends the takeover first. Reassigning
+keeps the takeover, so a supervisor can hand a live conversation to someone else.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ ALLOWED_FROM = {
     "resolve": WORKING,
     "note": WORKING,
     "reassign": OPEN_STATUSES,
+    "takeover": WORKING,
 }
+# Actions that need the assistant answering again first.
+NEEDS_ASSISTANT = frozenset({"release", "resolve", "takeover"})
+# Actions that exist only during a takeover.
+DURING_TAKEOVER = frozenset({"reply", "end_takeover"})
 
 
 class TransitionError(Exception):
@@ -33,7 +43,12 @@ class TransitionError(Exception):
 
 
 def allows(handoff: Handoff, action: str) -> bool:
-    """Whether the case's status lets the action happen now."""
+    """Whether the case's status (and takeover) lets the action happen now."""
+    taken_over = handoff.takeover_at is not None
+    if action in DURING_TAKEOVER:
+        return taken_over
+    if taken_over and action in NEEDS_ASSISTANT:
+        return False
     return handoff.status in ALLOWED_FROM[action]
 
 
@@ -81,6 +96,19 @@ def check_note(handoff: Handoff) -> None:
     _require(handoff, "note", "Notes can be added while a case is claimed or in progress.")
 
 
+def start_takeover(handoff: Handoff, now: dt.datetime) -> None:
+    """The holder is about to speak in the live conversation."""
+    _require(handoff, "takeover", "Only a claimed or in-progress case can be taken over.")
+    handoff.takeover_at = now
+    handoff.updated_at = now
+
+
+def end_takeover(handoff: Handoff, now: dt.datetime) -> None:
+    """The assistant answers again."""
+    handoff.takeover_at = None
+    handoff.updated_at = now
+
+
 def _assign(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
     handoff.status = "claimed"
     handoff.assignee_id = user_id
@@ -89,5 +117,10 @@ def _assign(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
 
 
 def _require(handoff: Handoff, action: str, message: str) -> None:
+    if handoff.takeover_at is not None and action == "takeover":
+        raise TransitionError("The conversation is already taken over.")
+    if handoff.takeover_at is not None and action in NEEDS_ASSISTANT:
+        raise TransitionError("The conversation is taken over: end the takeover first, so "
+                              "the assistant answers again.")
     if not allows(handoff, action):
         raise TransitionError(message)
