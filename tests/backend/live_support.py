@@ -70,7 +70,8 @@ def rasa_app(rasa: RasaDouble) -> web.Application:
         rasa.add_user_message(body["sender"], body["message"])
         if rasa.delay:
             await asyncio.sleep(rasa.delay)
-        replies = rasa.reply(body["sender"], body["message"])
+        # Like the TakeoverPolicy: quiet while staff have taken over.
+        replies = [] if rasa.slot(body["sender"]) else rasa.reply(body["sender"], body["message"])
         for reply in replies:
             rasa.events[body["sender"]].append(
                 {"event": "bot", "text": reply.get("text"), "timestamp": time.time()})

@@ -16,4 +16,6 @@ def create_app() -> web.Application:
                           name="conversation")
     app.router.add_post("/conversations/{conversation_id}/withdraw", views.withdraw_handoff,
                         name="withdraw")
+    app.router.add_post("/conversations/{conversation_id}/left", views.person_left,
+                        name="left")
     return app

@@ -1,9 +1,11 @@
-"""The ingest API's handlers: thin, so the rules live in ingest.py and conversations.py."""
+"""The ingest API's handlers: thin, so the rules live in ingest.py, conversations.py and
+presence.py."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.backend import audit, presence
 from bot.backend.api.body import read_json
 from bot.backend.api.schema import conversation_id, parse_event
 from bot.backend.conversations import erase_conversation, withdraw
@@ -49,6 +51,15 @@ async def withdraw_handoff(request: web.Request) -> web.Response:
         "handoff_id": None if result.handoff_id is None else str(result.handoff_id),
         "status": None if result.handoff_id is None else "withdrawn",
     })
+
+
+async def person_left(request: web.Request) -> web.Response:
+    """POST /api/v1/conversations/{id}/left: the person cleared or deleted their chat (the
+    Telegram gateway calls this on /clear and /delete). No body; 204 whether or not
+    anything is held, so a gateway need not know."""
+    await presence.person_left(request.config_dict, _conversation_id(request), audit.SERVICE,
+                               "api")
+    return web.Response(status=204)
 
 
 def _conversation_id(request: web.Request) -> str:

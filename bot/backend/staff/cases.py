@@ -4,8 +4,9 @@ Each view is audited. Decrypted fields exist only while the page renders. The tr
 is fetched from Rasa after the database transaction has closed, so a slow Rasa never holds
 a database connection. A withdrawn case shows no transcript: the victim withdrew consent.
 
-The page is assembled from one template per section (templates/case/), so a later
-feature, such as staff taking over the live conversation, adds a section and a route.
+The page is assembled from one template per section (templates/case/). A conversation
+on the web chat or Telegram adds the live section (live_view.py), and only then does the
+page load a script (live.js, same origin, allowed by LIVE_PAGE_POLICY).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from bot.backend.crypto import Vault
 from bot.backend.keys import CLOCK, SESSIONS, SETTINGS, TRANSCRIPTS, USER, VAULT
 from bot.backend.models import Handoff, Note, Referral, StaffUser
 from bot.backend.priority import priority_expression
+from bot.backend.security_headers import LIVE_PAGE_POLICY
 from bot.backend.staff import auditing, policy, workflow
+from bot.backend.staff.live_view import live_view
 from bot.backend.templating import render
 from bot.backend.transcripts import Transcript
 from bot.backend.vocab import OUTCOME_LABELS, WITHDRAWN
@@ -79,9 +82,14 @@ async def case_page(request: web.Request) -> web.StreamResponse:
         if transcript.problem is None:
             await auditing.record(request, "transcript.view", object_type="handoff",
                                   object_id=case_id)
-    return render("case.html", request, {
+    live = live_view(request, case.handoff, case.referral, conversation_id, transcript)
+    response = render("case.html", request, {
         "case": case, "transcript": transcript, "now": now, "outcomes": OUTCOME_LABELS,
+        "live": live,
     })
+    if live is not None:
+        response.headers["Content-Security-Policy"] = LIVE_PAGE_POLICY
+    return response
 
 
 async def _load_visible(
