@@ -36,11 +36,11 @@ class Gateway:
 
     env: dict[str, str]
     bot: FakeBot
-    service: stack.Service
+    log_path: Path
 
     def log(self) -> str:
-        """The gateway's latest output (the supervisor keeps its last 40 lines)."""
-        return "".join(self.service.tail)
+        """Everything the gateway has printed so far."""
+        return self.log_path.read_text(encoding="utf-8")
 
     @property
     def url(self) -> str:
@@ -65,15 +65,16 @@ def gateway_env(api: FakeBotApi, token: str, var: Path, **extra: str) -> dict[st
 
 
 @contextlib.contextmanager
-def gateway_process(env: dict[str, str]) -> Iterator[stack.Service]:
-    """Runs `python -m bot.telegram` with this environment until the block ends."""
-    supervisor = stack.Supervisor(env, quiet=True)
+def gateway_process(env: dict[str, str], log_dir: Path) -> Iterator[Path]:
+    """Runs `python -m bot.telegram` with this environment until the block ends; yields
+    the file its output goes to."""
+    supervisor = stack.Supervisor(env, quiet=True, log_dir=log_dir)
     loop = BackgroundLoop()
     service = stack.telegram_service(env)
     try:
         loop.run(supervisor.start(service))
         loop.run(supervisor.wait_healthy(service), timeout=120)
-        yield service
+        yield log_dir / f"{service.name}.log"
     finally:
         loop.run(supervisor.stop(), timeout=60)
         loop.close()
@@ -87,28 +88,17 @@ def fake_api() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture(scope="session")
-def started(tmp_path_factory, fake_api) -> Iterator[tuple[Stack, stack.Service]]:
+def servers(tmp_path_factory, fake_api) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("var")
     env = gateway_env(fake_api, POLLING_TOKEN, var, TELEGRAM_MODE="polling")
-    gateway: list[stack.Service] = []
-
-    def telegram(env: dict[str, str]) -> list[stack.Service]:
-        gateway.append(stack.telegram_service(env))
-        return gateway
-
-    with running(var, env, telegram) as servers:
-        yield servers, gateway[0]
+    with running(var, env, lambda e: [stack.telegram_service(e)]) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")
-def servers(started) -> Stack:
-    return started[0]
-
-
-@pytest.fixture(scope="session")
-def polling(started, fake_api) -> Gateway:
-    servers, service = started
-    return Gateway(servers.env, fake_api.bot(POLLING_TOKEN), service)
+def polling(servers, fake_api) -> Gateway:
+    return Gateway(servers.env, fake_api.bot(POLLING_TOKEN),
+                   servers.var / "logs" / "telegram.log")
 
 
 @pytest.fixture(scope="session")
@@ -116,8 +106,8 @@ def webhook(servers, fake_api) -> Iterator[Gateway]:
     env = dict(servers.env)
     env.update(gateway_env(fake_api, WEBHOOK_TOKEN, servers.var, TELEGRAM_MODE="webhook"))
     env["TELEGRAM_WEBHOOK_URL"] = f"{env['TELEGRAM_GATEWAY_URL']}/telegram/webhook"
-    with gateway_process(env) as service:
-        yield Gateway(env, fake_api.bot(WEBHOOK_TOKEN), service)
+    with gateway_process(env, servers.var / "logs-webhook") as log:
+        yield Gateway(env, fake_api.bot(WEBHOOK_TOKEN), log)
 
 
 @pytest.fixture(scope="session")
@@ -132,8 +122,8 @@ def alone(tmp_path_factory, fake_api, recording_backend) -> Iterator[Gateway]:
     var = tmp_path_factory.mktemp("alone")
     env = stack_env(var, gateway_env(fake_api, ALONE_TOKEN, var,
                                      BACKEND_URL=recording_backend.url))
-    with gateway_process(env) as service:  # nothing listens at its RASA_URL
-        yield Gateway(env, fake_api.bot(ALONE_TOKEN), service)
+    with gateway_process(env, var / "logs") as log:  # nothing listens at its RASA_URL
+        yield Gateway(env, fake_api.bot(ALONE_TOKEN), log)
 
 
 @pytest.fixture(autouse=True)

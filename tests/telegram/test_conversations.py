@@ -249,6 +249,7 @@ def test_while_staff_have_taken_over_the_assistant_is_quiet_except_for_a_crisis(
 
 
 def test_logs_carry_no_text_chat_ids_contacts_or_tokens(polling):
+    # Last in this file, so the log holds every conversation above as well.
     chat = polling.new_chat()
     chat.say("my email is sam.private@example.org and i want to die")
     chat.after(lambda: chat.send_photo(caption="caption-words-here"))
@@ -259,7 +260,12 @@ def test_logs_carry_no_text_chat_ids_contacts_or_tokens(polling):
     log = polling.log()
     assert "chat cleared" in log and "media received" in log  # the log is there
     token = polling.env["TELEGRAM_BOT_TOKEN"]
-    for secret in ("sam.private", "example.org", "want to die", "caption-words",
-                   "Sam (advisor)", str(chat.id), polling.ids.for_chat(chat.id), token,
-                   token.split(":")[1]):
-        assert secret not in log
+    secrets = {"sam.private", "example.org", "caption-words", "Sam (advisor)", token,
+               token.split(":")[1], polling.env["TELEGRAM_INTERNAL_TOKEN"]}
+    with polling.bot.lock:
+        people = [m for m in polling.bot.messages.values() if not m.from_bot]
+    secrets |= {str(m.chat_id) for m in people}
+    secrets |= {polling.ids.for_chat(m.chat_id) for m in people}
+    secrets |= {m.text for m in people if len(m.text) >= 12}
+    assert len(secrets) > 50
+    assert [s for s in secrets if s in log] == []
