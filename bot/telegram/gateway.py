@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
+import sqlite3
 from collections.abc import Sequence
 
 from telegram import (Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup,
@@ -60,7 +61,11 @@ class Gateway:
 
     def remember(self, chat_id: int, message_id: int) -> None:
         """Notes a message in the chat (theirs or ours) for /clear."""
-        self.sent.add(self.ids.for_chat(chat_id), message_id)
+        try:
+            self.sent.add(self.ids.for_chat(chat_id), message_id)
+        except sqlite3.Error as error:
+            # /clear would miss this one message; the conversation must not stop for it.
+            logger.error("could not note a message id for /clear: %s", type(error).__name__)
 
     async def converse(self, chat_id: int, message: str) -> None:
         """Sends one message to the assistant and its replies to the chat, or an apology."""

@@ -47,3 +47,4 @@ def test_in_memory_works_for_laptops_that_want_no_file():
     log = MessageLog(":memory:")
     log.add("tg-a", 1)
     assert log.take("tg-a") == [1]
+
