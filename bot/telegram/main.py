@@ -20,6 +20,7 @@ import sys
 import aiohttp
 from aiohttp import web
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.directory.directory import cached_directory
@@ -132,4 +133,15 @@ def main() -> None:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except InvalidToken:
+        print("error: Telegram refused TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        sys.exit(1)
+    except NetworkError as error:  # its text names the failure, never the token
+        print(f"error: cannot reach the Telegram Bot API: {error}", file=sys.stderr)
+        sys.exit(1)
+    except OSError as error:
+        print(f"error: cannot listen on {settings.host}:{settings.port}: {error.strerror}",
+              file=sys.stderr)
+        sys.exit(1)

@@ -447,6 +447,9 @@ class FakeBotApi:
         return params
 
     async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"].startswith("0:"):  # a revoked token, for tests
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
         bot = self.bot(request.match_info["token"])
         method = request.match_info["method"]
         params = await self._params(request)
