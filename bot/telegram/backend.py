@@ -1,4 +1,6 @@
-"""Tells the backend when a person leaves, so a staff member in the conversation sees it.
+"""Tells the backend when a person leaves (/clear, /delete), so staff see it and stop
+writing: a message arriving after someone cleared the chat could be seen by the very
+person they cleared it from.
 
 Best effort by design: the person is never kept waiting for it, and a backend that is down,
 slow or does not know the conversation (404) changes nothing for them.

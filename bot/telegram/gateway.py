@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 # Link previews would put a helpline's name and logo in large print on the screen.
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DELETE_BATCH = 100  # Telegram's limit for deleteMessages
-STAFF_WAIT_SECONDS = 30.0
+# How long a staff message waits for the chat's turn. Short, so the backend (which waits
+# about 5 seconds) hears "busy, try again" rather than time out on a message sent later.
+STAFF_WAIT_SECONDS = 3.0
 
 
 class Delivery(enum.Enum):
@@ -67,17 +69,19 @@ class Gateway:
             # /clear would miss this one message; the conversation must not stop for it.
             logger.error("could not note a message id for /clear: %s", type(error).__name__)
 
-    async def converse(self, chat_id: int, message: str) -> None:
-        """Sends one message to the assistant and its replies to the chat, or an apology."""
+    async def converse(self, chat_id: int, message: str) -> int:
+        """Sends one message to the assistant and its replies to the chat, or an apology;
+        returns how many messages the person got (0: staff have taken over, Rasa is quiet)."""
         await self._typing(chat_id)
         try:
             replies = await self.assistant.send(self.ids.for_chat(chat_id), message)
         except AssistantUnavailable as error:
             logger.warning("the assistant could not answer: %s", error)
-            await self.say(chat_id, self.sorry)
-            return
-        for outgoing in render.from_replies(replies):
+            return len(await self.say(chat_id, self.sorry))
+        messages = render.from_replies(replies)
+        for outgoing in messages:
             await self.send(chat_id, outgoing)
+        return len(messages)
 
     async def say(self, chat_id: int, text: str) -> list[Message]:
         """Sends the gateway's own text (or a staff member's), escaped, without buttons."""

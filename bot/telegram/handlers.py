@@ -2,7 +2,8 @@
 
     /start   -> the assistant's welcome ("/greet")
     /help    -> what the assistant can do ("/ask_capabilities")
-    /delete  -> "delete my data": the assistant asks to confirm, then erases ("/delete_data")
+    /delete  -> "delete my data": the assistant asks to confirm, then erases ("/delete_data");
+                the backend is told the person left (a staff member stops writing)
     /clear   -> delete this chat's messages, then tell the backend the person left
     text     -> the assistant (cleaned; empty or over 4,000 characters gets a kind word)
     photo, video, document, voice, audio, video note, animation, sticker
@@ -65,8 +66,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Starts erasure; the assistant asks the person to confirm first."""
-    await gateway_of(context).converse(_chat_id(update), "/delete_data")
+    """Starts erasure (the assistant asks to confirm) and tells the backend, so a staff
+    member in the conversation stops writing."""
+    gateway, chat_id = gateway_of(context), _chat_id(update)
+    context.application.create_task(gateway.backend.person_left(gateway.ids.for_chat(chat_id)))
+    if await gateway.converse(chat_id, "/delete_data") == 0:
+        # Rasa stays quiet while staff have taken over: never leave the request unanswered.
+        await gateway.say(chat_id, wording.DELETE_DURING_TAKEOVER)
 
 
 async def clear(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

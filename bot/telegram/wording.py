@@ -18,6 +18,11 @@ EXPIRED_BUTTON = ("Sorry, that button has expired. Type what you'd like to do, o
 ALREADY_CHOSEN = "Already chosen."
 UNSUPPORTED = ("I can only read text messages. I haven't kept what you sent. Could you type "
                "what you'd like to say?")
+DELETE_DURING_TAKEOVER = (
+    "Someone from the team is in this chat with you right now, so I can't delete your data "
+    "at this moment. I've let them know you want to leave. Send /clear to remove the "
+    "messages in this chat straight away. When they have left the chat, send /delete "
+    "again and I'll erase everything.")
 BUSY = ("I'm getting a lot of messages at once. Please give me a moment, then send that "
         "again.")
 

@@ -28,3 +28,13 @@ def test_clear_tells_the_backend_the_person_left(alone, recording_backend):
                        message="the backend to be told")
     assert calls[0]["authorization"] == f"Bearer {alone.env['BACKEND_SERVICE_TOKEN']}"
     assert str(chat.id) not in repr(recording_backend.left_calls())  # never the chat id
+
+
+def test_delete_tells_the_backend_too_and_never_blocks_on_it(alone, recording_backend):
+    chat = alone.new_chat()
+    text = joined(chat.after(lambda: chat.send("/delete")))
+    assert text.startswith("I'm sorry")  # Rasa is down: the apology, not silence
+    conversation = alone.ids.for_chat(chat.id)
+    wait_until(lambda: [c for c in recording_backend.left_calls()
+                        if c["conversation_id"] == conversation],
+               message="the backend to be told")
