@@ -85,8 +85,9 @@ test-stories: models/assistant.tar.gz  ## test stories for every journey; any wr
 	$(RASA) test core --model models/assistant.tar.gz --stories tests/stories \
 	  --out $(RESULTS)/core --fail-on-prediction-errors --no-plot
 
-test-e2e: models/assistant.tar.gz  ## conversations through real Rasa, action and backend servers
+test-e2e: models/assistant.tar.gz  ## conversations through real servers; Telegram against a fake Bot API
 	$(SVC_VENV)/bin/pytest -q tests/e2e
+	$(SVC_VENV)/bin/pytest -q tests/telegram
 
 # --- benchmarks -------------------------------------------------------------------------
 bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa init` bot, same run

@@ -126,7 +126,8 @@ def rasa_service(env: Mapping[str, str], model: Path = MODEL, name: str = "rasa"
     return Service(
         name,
         [str(RASA_PY), "-m", "bot.assistant.serve", "run", "--enable-api",
-         "--auth-token", env["RASA_TOKEN"], "--model", str(model),
+         # "=" form: a token may start with "-", which argparse would take for an option.
+         f"--auth-token={env['RASA_TOKEN']}", "--model", str(model),
          "--endpoints", env.get("RASA_ENDPOINTS") or str(ROOT / "endpoints.yml"),
          "--credentials", env.get("RASA_CREDENTIALS") or str(ROOT / "credentials.yml"),
          "--interface", env["RASA_HOST"], "--port", port],

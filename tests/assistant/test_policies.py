@@ -15,15 +15,16 @@ from bot.assistant.takeover_policy import TakeoverPolicy
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
-intents: [crisis_self_harm, immediate_danger, ask_takedown]
+intents: [crisis_self_harm, immediate_danger, ask_takedown, delete_data, affirm]
 slots:
   human_takeover: {type: bool, influence_conversation: false, mappings: [{type: custom}]}
   country: {type: text, influence_conversation: false, mappings: [{type: custom}]}
 forms:
   triage_form: {required_slots: [country]}
-actions: [action_safety_response]
+actions: [action_safety_response, action_erase_conversation]
 responses:
   utter_ask_country: [{text: "Where?"}]
+  utter_confirm_delete: [{text: "Delete?"}]
 """)
 
 
@@ -93,3 +94,18 @@ def test_takeover_keeps_the_assistant_quiet_but_not_in_a_crisis(tmp_path):
 def test_no_takeover_no_opinion(tmp_path):
     assert predicted(make(TakeoverPolicy, tmp_path).predict_action_probabilities(
         tracker_after("ask_takedown"), DOMAIN)) is None
+
+
+def test_a_request_to_delete_data_is_never_held_back_by_a_takeover(tmp_path):
+    taken = SlotSet("human_takeover", True)
+    takeover = make(TakeoverPolicy, tmp_path)
+    asking = tracker_after("delete_data", taken)
+    assert predicted(takeover.predict_action_probabilities(asking, DOMAIN)) is None
+    asking.update(ActionExecuted("utter_confirm_delete"))
+    assert predicted(takeover.predict_action_probabilities(asking, DOMAIN)) is None
+    answer = tracker_after("affirm", taken, ActionExecuted("action_listen"),
+                           UserUttered("delete", {"name": "delete_data"}),
+                           ActionExecuted("utter_confirm_delete"))
+    assert predicted(takeover.predict_action_probabilities(answer, DOMAIN)) is None
+    later = tracker_after("affirm", taken)
+    assert predicted(takeover.predict_action_probabilities(later, DOMAIN)) == "action_listen"

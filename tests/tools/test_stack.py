@@ -34,7 +34,7 @@ def test_environment_overrides_defaults(tmp_path):
 def test_rasa_is_always_started_with_its_api_token(tmp_path):
     env = stack.laptop_env({}, secrets_path=tmp_path / "s.env")
     argv = stack.rasa_service(env).argv
-    assert "--enable-api" in argv and argv[argv.index("--auth-token") + 1] == env["RASA_TOKEN"]
+    assert "--enable-api" in argv and f"--auth-token={env['RASA_TOKEN']}" in argv
     assert argv[argv.index("--interface") + 1] == "127.0.0.1"
 
 
@@ -47,3 +47,8 @@ def test_python310_finder_fails_clearly_when_there_is_none(tmp_path):
         assert result.stdout.strip().endswith("3.10")
     else:
         assert "Rasa 3.6.21 needs Python 3.10" in result.stderr
+
+
+def test_a_token_starting_with_a_dash_is_still_one_argument(tmp_path):
+    env = stack.laptop_env({"RASA_TOKEN": "-starts-with-dash"}, secrets_path=tmp_path / "s.env")
+    assert "--auth-token=-starts-with-dash" in stack.rasa_service(env).argv
