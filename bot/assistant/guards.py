@@ -3,9 +3,10 @@
 The sender id is the conversation's only key: Rasa turns a missing one into the shared
 conversation "default" and stores any other value as it came, so a channel that passes a
 malformed id on could mix conversations or fail deep in the tracker store (PostgreSQL
-refuses NUL bytes). Our channels create ids of at most 128 printable ASCII characters
-(the backend's limit for conversation ids). Messages longer than a chat message are not
-analysed or stored; the person is asked, kindly, to send them in parts.
+refuses NUL bytes). Our channels make ids of at most 128 characters (the backend's limit
+for conversation ids) from letters, digits and `_ . : = + ~ -` (base64url, hex, a prefix):
+nothing that changes meaning in a URL path, a log line or a query. Messages longer than a
+chat message are not analysed or stored; the person is asked, kindly, to send them in parts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Optional
 
 MAX_SENDER_ID = 128
 MAX_MESSAGE_CHARS = 4000
-_SENDER_ID = re.compile(r"[\x21-\x7e]{1,%d}" % MAX_SENDER_ID)
+_SENDER_ID = re.compile(r"[A-Za-z0-9_.:=+~-]{1,%d}" % MAX_SENDER_ID)
 _CHANNEL_NAME = re.compile(r"[a-z0-9_]{1,40}")
 
 TOO_LONG_REPLY = ("That message is longer than I can read in one go. Could you send it "
@@ -35,7 +36,7 @@ def rest_body_problem(body: Any) -> Optional[str]:
     if not isinstance(body, dict):
         return "the body must be a JSON object"
     if not valid_sender_id(body.get("sender")):
-        return f"sender must be 1 to {MAX_SENDER_ID} printable ASCII characters"
+        return f"sender must be 1 to {MAX_SENDER_ID} letters, digits or _ . : = + ~ -"
     message = body.get("message")
     if message is not None and not isinstance(message, str):
         return "message must be a string"

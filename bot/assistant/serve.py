@@ -8,8 +8,9 @@ meta-schema on every call. In our profile of scripted conversations that was 40%
 Rasa server's CPU time. Here the same schema and the same validator class are compiled
 once; replies are checked exactly as before and a bad reply fails with the same error.
 
-It also applies bot/assistant/resilience.py: a gentle reply with the helplines when the
-action server or the lock store fails, and input checks before anything is stored.
+It also applies bot/assistant/resilience.py (a gentle reply with the helplines when the
+action server or a store fails, and input checks before anything is stored) and
+bot/assistant/socketio_compat.py (replies reach socket.io clients again).
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def apply() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
-    from bot.assistant import resilience  # imports Rasa's server modules: only when serving
+    from bot.assistant import resilience, socketio_compat  # server modules: only when serving
 
     resilience.apply()
+    socketio_compat.apply()
 
 
 def main() -> None:
