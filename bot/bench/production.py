@@ -22,6 +22,7 @@ from typing import (Any, AsyncIterator, Callable, Dict, List, Mapping, Optional,
 
 from bot.tools import stack
 
+ServiceFactories = Mapping[str, Callable[[Dict[str, str]], stack.Service]]
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")
 PRODUCTION_ENDPOINTS = stack.ROOT / "deploy" / "endpoints.yml"
@@ -142,7 +143,8 @@ class Cluster:
     """The backend, the action server and `rasa_count` Rasa servers sharing the stores."""
 
     def __init__(self, env: Mapping[str, str], rasa_count: int = 2,
-                 dbs: Optional[Databases] = None) -> None:
+                 dbs: Optional[Databases] = None, extra: Optional[ServiceFactories] = None
+                 ) -> None:
         self.env = dict(env)
         self.dbs = dbs
         self.supervisor = stack.Supervisor(self.env, quiet=True)
@@ -154,6 +156,8 @@ class Cluster:
         for n, port in enumerate(ports, 1):
             self.factories[f"rasa-{n}"] = (
                 lambda port=port, n=n: stack.rasa_service(self.env, name=f"rasa-{n}", port=port))
+        for name, make in (extra or {}).items():  # e.g. the Telegram gateway
+            self.factories[name] = lambda make=make: make(self.env)
         self.rasa_urls = [f"http://{self.env['RASA_HOST']}:{p}" for p in ports]
         self.running: Dict[str, stack.Service] = {}
 
@@ -189,12 +193,13 @@ class Cluster:
 
 
 @contextlib.asynccontextmanager
-async def running(var: Path, rasa_count: int = 2,
-                  extra: Optional[Mapping[str, str]] = None) -> AsyncIterator[Cluster]:
-    """A whole cluster on fresh databases, started and healthy; removed afterwards."""
+async def running(var: Path, rasa_count: int = 2, extra: Optional[Mapping[str, str]] = None,
+                  services: Optional[ServiceFactories] = None) -> AsyncIterator[Cluster]:
+    """A whole cluster on fresh databases, started and healthy; removed afterwards.
+    `extra` adds to the environment; `services` adds services, by name."""
     dbs = Databases()
     dbs.create()
-    cluster = Cluster(production_env(var, dbs, extra), rasa_count, dbs)
+    cluster = Cluster(production_env(var, dbs, extra), rasa_count, dbs, services)
     try:
         await cluster.start()
         yield cluster

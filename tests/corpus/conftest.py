@@ -1,0 +1,30 @@
+"""One cluster for the corpus: the production configuration, plus Rasa's socket.io channel
+(deploy/credentials.yml leaves it closed; the laptop's credentials.yml opens it), plus any
+service an entry point needs."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import aiohttp
+import pytest_asyncio
+
+from bot.bench.production import running
+from bot.tools import stack
+from tests.corpus.entry_points import ENTRY_POINTS, Context
+
+
+@pytest_asyncio.fixture(loop_scope="package", scope="package")
+async def ctx(tmp_path_factory) -> AsyncIterator[Context]:
+    services = {e.name: e.service for e in ENTRY_POINTS.values() if e.service}
+    async with running(tmp_path_factory.mktemp("corpus"), rasa_count=1,
+                       extra={"RASA_CREDENTIALS": str(stack.ROOT / "credentials.yml")},
+                       services=services) as cluster:
+        async with aiohttp.ClientSession() as http:
+            context = Context(cluster, http)
+            try:
+                yield context
+            finally:
+                for value in context.state.values():
+                    if hasattr(value, "close"):
+                        await value.close()
