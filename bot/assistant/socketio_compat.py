@@ -24,4 +24,5 @@ def enter_room(self: AsyncServer, sid: str, room: Any, namespace: Optional[str] 
 
 
 def apply() -> None:
-    AsyncServer.enter_room = enter_room  # type: ignore[assignment]
+    if asyncio.iscoroutinefunction(AsyncServer.enter_room):  # python-socketio 5.10+
+        AsyncServer.enter_room = enter_room  # type: ignore[assignment]
