@@ -1,0 +1,172 @@
+"""deploy/k8s: several Rasa replicas sharing the stores, everything else as its state
+allows, one way in. Checked for structure, and rendered with `kubectl kustomize` where
+kubectl is installed (no cluster is needed for either)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from tests.deploy.files import (K8S, ROOT, container_env_names, env_example, manifests,
+                                named, of_kind, pod_spec, read_by, secret_keys, workloads)
+from tests.deploy.test_compose import caddy_paths
+
+API_VERSIONS = {
+    "Namespace": "v1", "ConfigMap": "v1", "Service": "v1", "Deployment": "apps/v1",
+    "StatefulSet": "apps/v1", "Job": "batch/v1", "Ingress": "networking.k8s.io/v1",
+    "NetworkPolicy": "networking.k8s.io/v1", "PodDisruptionBudget": "policy/v1",
+    "HorizontalPodAutoscaler": "autoscaling/v2",
+}
+
+
+def kustomization() -> dict:
+    return yaml.safe_load((K8S / "kustomization.yaml").read_text())
+
+
+def test_every_object_is_a_known_kind_with_a_name():
+    for m in manifests():
+        if m.get("kind") == "Kustomization":
+            continue
+        assert API_VERSIONS[m["kind"]] == m["apiVersion"], m["kind"]
+        assert m["metadata"]["name"]
+
+
+def test_the_kustomization_lists_every_manifest_but_the_migration_job():
+    listed = set(kustomization()["resources"])
+    files = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+    assert listed == files - {"backend-migrate.yaml"}
+
+
+def test_workloads_select_their_own_pods_and_are_locked_down():
+    for w in workloads():
+        spec = pod_spec(w)
+        name = w["metadata"]["name"]
+        if w["kind"] != "Job":
+            selector = w["spec"]["selector"]["matchLabels"]
+            assert selector.items() <= w["spec"]["template"]["metadata"]["labels"].items()
+        assert spec["automountServiceAccountToken"] is False, name
+        assert spec["securityContext"]["runAsNonRoot"] is True, name
+        for c in spec["containers"]:
+            sc = c["securityContext"]
+            assert sc["allowPrivilegeEscalation"] is False and sc["readOnlyRootFilesystem"]
+            assert sc["capabilities"]["drop"] == ["ALL"], name
+            if w["kind"] != "Job":
+                assert c["readinessProbe"] and c["livenessProbe"], name
+                assert c["resources"]["requests"] and c["resources"]["limits"]["memory"]
+                ports = {p["name"] for p in c["ports"]}
+                for probe in ("readinessProbe", "livenessProbe"):
+                    http = c[probe].get("httpGet")
+                    assert not http or http["port"] in ports, (name, probe)
+
+
+def test_services_reach_pods_on_ports_they_open():
+    for service in of_kind("Service"):
+        targets = [w for w in workloads() if w["kind"] != "Job" and
+                   service["spec"]["selector"].items()
+                   <= w["spec"]["template"]["metadata"]["labels"].items()]
+        assert len(targets) == 1, service["metadata"]["name"]
+        ports = {p["name"] for c in pod_spec(targets[0])["containers"] for p in c["ports"]}
+        assert {p["targetPort"] for p in service["spec"]["ports"]} <= ports
+
+
+def test_rasa_scales_out_on_the_shared_stores_behind_its_token():
+    rasa = named("Deployment", "rasa")
+    assert rasa["spec"]["replicas"] >= 2
+    container = pod_spec(rasa)["containers"][0]
+    command = " ".join(container["command"] + container["args"])
+    assert "--enable-api" in command and '--auth-token "$RASA_TOKEN"' in command
+    assert "--endpoints deploy/endpoints.yml" in command  # Redis lock store, SQL trackers
+    assert {"RASA_TOKEN", "TRACKER_DATABASE_URL", "TRACKER_ENCRYPTION_KEYS",
+            "REDIS_PASSWORD"} == secret_keys(rasa)
+    hpa = named("HorizontalPodAutoscaler", "rasa")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "rasa" and hpa["spec"]["minReplicas"] >= 2
+    assert named("PodDisruptionBudget", "rasa")["spec"]["minAvailable"] >= 1
+
+
+def test_what_holds_state_in_its_process_runs_once():
+    # The outbox (actions), the chat relay's sockets and mailboxes (backend), and
+    # Telegram's single webhook with per-chat order (telegram): see the manifests' notes.
+    assert named("StatefulSet", "actions")["spec"]["replicas"] == 1
+    assert named("Deployment", "backend")["spec"]["replicas"] == 1
+    assert named("StatefulSet", "telegram")["spec"]["replicas"] == 1
+    for name in ("actions", "telegram"):
+        claims = named("StatefulSet", name)["spec"]["volumeClaimTemplates"]
+        assert claims and claims[0]["spec"]["accessModes"] == ["ReadWriteOnce"]
+
+
+def ingress_routes() -> dict:
+    routes = {}
+    for ingress in of_kind("Ingress"):
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                routes[path["path"]] = (ingress["metadata"]["name"],
+                                        path["backend"]["service"]["name"])
+    return routes
+
+
+def test_one_way_in_to_the_same_routes_as_the_single_host_proxy():
+    routes = ingress_routes()
+    assert {service for _, service in routes.values()} == {"backend", "telegram"}
+    caddy = {p.rstrip("*").rstrip("/") for p in caddy_paths()}
+    assert set(routes) == caddy
+    for ingress in of_kind("Ingress"):
+        assert ingress["spec"]["tls"], "TLS on every way in"
+        assert ingress["metadata"]["annotations"][
+            "nginx.ingress.kubernetes.io/enable-access-log"] == "false"
+
+
+def test_the_chat_socket_is_sticky_without_a_cookie():
+    name, service = ingress_routes()["/chat/ws"]
+    annotations = named("Ingress", name)["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$binary_remote_addr"
+    assert "nginx.ingress.kubernetes.io/affinity" not in annotations  # a cookie
+
+
+def test_secrets_come_from_the_secret_made_from_the_env_file():
+    for w in workloads():
+        assert secret_keys(w) <= set(env_example()), w["metadata"]["name"]
+        for c in pod_spec(w)["containers"]:
+            for e in c.get("env", []):
+                assert "value" not in e or e["name"] not in env_example() or \
+                    "CHANGE_ME" not in env_example()[e["name"]], e["name"]
+
+
+@pytest.mark.parametrize("service", ["rasa", "actions", "backend", "telegram"])
+def test_every_variable_set_for_a_service_is_read_by_its_code(service: str):
+    w = next(w for w in workloads() if w["metadata"]["name"] == service)
+    explicit = {e["name"] for c in pod_spec(w)["containers"] for e in c.get("env", [])}
+    assert [v for v in explicit if not read_by(service, v)] == []
+    assert explicit <= container_env_names(w)
+
+
+def test_only_rasa_may_call_the_action_server_and_redis():
+    policies = {p["metadata"]["name"]: p for p in of_kind("NetworkPolicy")}
+    assert policies["default-deny"]["spec"]["podSelector"] == {}
+    for name in ("actions", "redis"):
+        sources = policies[name]["spec"]["ingress"][0]["from"]
+        assert sources == [{"podSelector": {"matchLabels": {"app": "rasa"}}}], name
+
+
+def test_images_are_pinned_by_the_kustomization():
+    pinned = {i["name"] for i in kustomization()["images"]}
+    for w in workloads():
+        if w["kind"] == "Job":
+            continue
+        for c in pod_spec(w)["containers"]:
+            repository = c["image"].rsplit(":", 1)[0]
+            assert repository in pinned or not repository.startswith("deepfake-support/")
+
+
+@pytest.mark.skipif(not shutil.which("kubectl"), reason="kubectl is not installed")
+def test_kustomize_renders_the_whole_set():
+    rendered = subprocess.run(["kubectl", "kustomize", str(K8S)], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout
+    objects = [doc for doc in yaml.safe_load_all(rendered) if doc]
+    assert {o["metadata"].get("namespace") for o in objects if o["kind"] != "Namespace"} \
+        == {"deepfake-support"}
+    images = {c["image"] for o in objects if o["kind"] in ("Deployment", "StatefulSet")
+              for c in o["spec"]["template"]["spec"]["containers"]}
+    assert all(i.startswith(("registry.example.org/", "redis:")) for i in images), images
