@@ -102,7 +102,9 @@ async def live(app: web.Application) -> AsyncIterator[None]:
                                settings.rasa_timeout_seconds)
         app[TELEGRAM] = TelegramGateway(http, settings.telegram_gateway_url,
                                         settings.telegram_internal_token,
-                                        settings.rasa_timeout_seconds)
+                                        # the gateway may wait up to 3 s for the chat's turn,
+                                        # then for Telegram itself
+                                        max(settings.rasa_timeout_seconds, 10.0))
         tokens = (None if settings.widget_session_key is None
                   else SessionTokens(settings.widget_session_key, session_seconds))
         app[CHAT] = ChatService(Hub(left_seconds=session_seconds), app[RASA], tokens, text,

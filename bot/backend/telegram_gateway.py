@@ -2,7 +2,9 @@
 
     POST {TELEGRAM_GATEWAY_URL}/internal/v1/messages
     Authorization: Bearer {TELEGRAM_INTERNAL_TOKEN}
-    {"conversation_id": "tg-…", "text": "…"}   →  202 sent, 404 no such conversation
+    {"conversation_id": "tg-…", "text": "…"}   →  202 sent, 404 no such conversation,
+                                                  410 the person blocked the bot,
+                                                  502/503 Telegram or the gateway failed
 
 The gateway escapes the text for Telegram and knows the chat behind the sender id; the
 backend never sees a Telegram chat id.
@@ -28,8 +30,8 @@ class TelegramGateway:
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
 
     async def send(self, conversation_id: str, text: str) -> str:
-        """"delivered", "not_connected" (unknown to the gateway), "unavailable" or
-        "not_configured"."""
+        """"delivered", "not_connected" (unknown to the gateway), "left" (they blocked
+        the bot: nothing will reach them), "unavailable" or "not_configured"."""
         if not self._url or not self._token:
             return "not_configured"
         try:
@@ -47,5 +49,7 @@ class TelegramGateway:
             return "delivered"
         if status == 404:
             return "not_connected"
+        if status == 410:
+            return "left"
         log.warning("Telegram gateway refused a staff message: HTTP %s", status)
         return "unavailable"

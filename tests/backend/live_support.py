@@ -110,6 +110,7 @@ class GatewayDouble:
 
     url: str = ""
     known: set[str] = field(default_factory=set)
+    blocked: set[str] = field(default_factory=set)  # people who blocked the bot: 410
     received: list[dict[str, Any]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
 
@@ -121,6 +122,8 @@ def gateway_app(gateway: GatewayDouble) -> web.Application:
             return web.json_response({"error": "unauthorized"}, status=401)
         body = await request.json()
         gateway.received.append(body)
+        if body["conversation_id"] in gateway.blocked:
+            return web.json_response({"error": "blocked"}, status=410)
         if body["conversation_id"] not in gateway.known:
             return web.json_response({"error": "not_found"}, status=404)
         return web.json_response({"status": "accepted"}, status=202)

@@ -388,6 +388,18 @@ async def test_a_conversation_the_gateway_does_not_know_is_not_connected(
     assert "Not connected" in page
 
 
+async def test_a_person_who_blocked_the_bot_is_shown_as_left(
+    make_client: MakeClient, rasa: RasaDouble, gateway: GatewayDouble,
+) -> None:
+    client = await make_client(**live_settings_env(rasa, gateway))
+    gateway.blocked.add("tg-blocked")
+    case = await claimed_case(client, "tg-blocked", channel="telegram")
+    response = await submit(client, case, f"{case}/takeover", allow_redirects=False)
+    assert response.headers["Location"].endswith("?sent=left")
+    page = await (await client.get(response.headers["Location"])).text()
+    assert "They left the conversation" in page
+
+
 async def test_without_a_gateway_telegram_replies_say_so(
     make_client: MakeClient, rasa: RasaDouble,
 ) -> None:

@@ -246,8 +246,8 @@ def test_while_staff_have_taken_over_the_assistant_is_quiet_except_for_a_crisis(
     assert len(chat.bot_messages()) == before  # quiet, and no apology either: not a failure
     text = chat.say("i want to kill myself")
     assert "116 123" in text
-    # /delete is never met with silence, even though the assistant is quiet.
-    assert chat.say("/delete") == wording.DELETE_DURING_TAKEOVER
+    # A request to delete data is never held back by a takeover: it is asked to confirm.
+    assert "Shall I delete it?" in chat.say("/delete")
 
 
 def test_logs_carry_no_text_chat_ids_contacts_or_tokens(polling):
