@@ -18,10 +18,10 @@ TRAIN_DATA := data/nlu data/stories data/rules
 RESULTS    := results
 
 .PHONY: help setup train run test validate test-unit test-nlu test-stories test-e2e bench \
-        bench-load lock clean staff-user
+        bench-load test-production lock clean staff-user
 
 help:  ## list the project's commands
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 # --- setup ------------------------------------------------------------------------------
 setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json  ## create both environments from the lock files (idempotent)
@@ -61,7 +61,7 @@ run: setup models/assistant.tar.gz  ## Rasa (5005), actions (5055), backend + da
 	$(SVC_PY) -m bot.tools.run
 
 # --- tests ------------------------------------------------------------------------------
-test: validate train test-unit test-nlu test-stories test-e2e  ## everything CI runs
+test: validate train test-unit test-nlu test-stories test-e2e test-production  ## everything CI runs
 
 validate: setup  ## check the service directory and the Rasa training data
 	$(RASA_PY) -m bot.tools.validate_directory
@@ -69,9 +69,9 @@ validate: setup  ## check the service directory and the Rasa training data
 
 # Tests mirror the code; each suite runs in the environment its code runs in.
 RASA_TESTS := tests/assistant tests/actions tests/directory
-SVC_TESTS  := tests/backend tests/tools
+SVC_TESTS  := tests/backend tests/tools tests/deploy
 
-test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools (services env)
+test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools, deployment files (services env)
 	$(RASA_VENV)/bin/pytest -q $(RASA_TESTS)
 	$(SVC_VENV)/bin/pytest -q $(SVC_TESTS)
 
@@ -85,13 +85,23 @@ test-stories: models/assistant.tar.gz  ## test stories for every journey; any wr
 	$(RASA) test core --model models/assistant.tar.gz --stories tests/stories \
 	  --out $(RESULTS)/core --fail-on-prediction-errors --no-plot
 
-test-e2e: models/assistant.tar.gz  ## conversations through real servers; Telegram against a fake Bot API
+test-e2e: models/assistant.tar.gz  ## real servers: conversations, Telegram (fake Bot API), widget (Chromium)
 	$(SVC_VENV)/bin/pytest -q tests/e2e
 	$(SVC_VENV)/bin/pytest -q tests/telegram
+	$(SVC_VENV)/bin/pytest -q tests/widget
+
+# The production configuration on this machine's PostgreSQL and Redis: two Rasa servers
+# sharing one conversation, each fault restored after it is made, the bad-input corpus.
+test-production: models/assistant.tar.gz  ## scale-out, fault and bad-input suites on PostgreSQL + Redis
+	$(SVC_VENV)/bin/pytest -q tests/scale tests/corpus
+	$(RASA_VENV)/bin/pytest -q tests/faults
 
 # --- benchmarks -------------------------------------------------------------------------
 bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa init` bot, same run
 	$(SVC_PY) -m bot.bench.compare
+
+bench-load: setup models/assistant.tar.gz  ## 200 concurrent conversations on PostgreSQL + Redis vs stock bot
+	$(SVC_PY) -m bot.bench.load $(BENCH_LOAD_ARGS)
 
 staff-user: setup  ## create a staff account: make staff-user EMAIL=a@b.org ROLE=advisor (password on stdin)
 	@[ -n "$(EMAIL)" ] && [ -n "$(ROLE)" ] || { echo "usage: make staff-user EMAIL=... ROLE=advisor|supervisor|admin"; exit 2; }
