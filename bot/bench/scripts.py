@@ -27,3 +27,19 @@ STOCK: List[List[str]] = [
     ["good morning", "I am feeling very good", "bye"],
     ["hi there", "unhappy", "yes", "am I talking to a human?", "bye"],
 ]
+
+# For `make bench-load`: the middles of the journeys above, without the messages that say
+# where the person lives or how old they are, since each load conversation states its own
+# (bot/bench/personas.py) to check that every reply belongs to it.
+LOAD_MIDDLES: List[List[str]] = [
+    ["someone posted fake nudes of me on instagram", "/ask_takedown"],
+    ["my ex is threatening to share my pictures", "/ask_evidence"],
+    ["is this confidential?", "can i send you the screenshot", "what is stopncii"],
+    ["is it illegal to make deepfakes", "/ask_law"],
+    ["how do i leave quickly", "/ask_evidence"],
+]
+
+# What the stock bot is sent per conversation in the same run: three of its scripts in a
+# row, so both bots answer about as many messages per conversation.
+STOCK_LOAD: List[List[str]] = [STOCK[i % len(STOCK)] + STOCK[(i + 1) % len(STOCK)]
+                               + STOCK[(i + 2) % len(STOCK)] for i in range(len(STOCK))]
