@@ -58,13 +58,15 @@ def test_malformed_slots_are_ignored():
 
 
 @pytest.mark.parametrize("sender", [None, "", " ", "a b", "x" * 129, "caf\u00e9", "a\x00b",
-                                    "\u202eabc", 42, ["a"], {"a": 1}])
+                                    "../x", "a/b", "x' OR '1'='1", "\u202eabc", 42, ["a"],
+                                    {"a": 1}])
 def test_malformed_sender_ids_are_refused(sender: Any):
     assert not guards.valid_sender_id(sender)
     assert guards.rest_body_problem({"sender": sender, "message": "hi"})
 
 
-@pytest.mark.parametrize("sender", ["a", "e2e-0123abcd", "tg-AbC_d-9", "x" * 128])
+@pytest.mark.parametrize("sender", ["a", "e2e-0123abcd", "tg-AbC_d-9", "web-Zm9v_-9", "x" * 128,
+                                    "0f1e2d3c4b5a69788796a5b4c3d2e1f0"])
 def test_channel_sender_ids_are_accepted(sender: str):
     assert guards.valid_sender_id(sender)
     assert guards.rest_body_problem({"sender": sender, "message": "hi"}) is None
