@@ -35,9 +35,10 @@
     var value = data[name];
     return value && value.trim() ? value.trim() : fallback;
   }
+  // Absolute http(s) addresses only: an empty or relative one would "exit" to this page.
   function webUrl(value) {
     try {
-      var url = new URL(value, location.href);
+      var url = new URL(value);
       return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
     } catch (e) {
       return null;
