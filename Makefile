@@ -18,7 +18,7 @@ TRAIN_DATA := data/nlu data/stories data/rules
 RESULTS    := results
 
 .PHONY: help setup train run test validate test-unit test-nlu test-stories test-e2e bench \
-        bench-load test-production lock clean staff-user
+        bench-load bench-backend test-production lock clean staff-user
 
 help:  ## list the project's commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ test-production: models/assistant.tar.gz  ## scale-out, fault and bad-input suit
 # --- benchmarks -------------------------------------------------------------------------
 bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa init` bot, same run
 	$(SVC_PY) -m bot.bench.compare
+
+bench-backend: setup  ## backend: ingest throughput on SQLite and PostgreSQL, queue page with 10,000 cases
+	$(SVC_PY) -m bot.backend.bench
 
 bench-load: setup models/assistant.tar.gz  ## 200 concurrent conversations on PostgreSQL + Redis vs stock bot
 	$(SVC_PY) -m bot.bench.load $(BENCH_LOAD_ARGS)
