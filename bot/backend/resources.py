@@ -1,5 +1,5 @@
 """What lives and dies with the app (app.cleanup_ctx): databases, HTTP clients, the web
-chat, the purge job."""
+chat (and its Redis connections, with REDIS_URL), the purge job."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.backend.chat.assets import load_assets
 from bot.backend.chat.fallback import unavailable_text
 from bot.backend.chat.hub import Hub
 from bot.backend.chat.service import ChatService
+from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
 from bot.backend.db import create_database_engine, create_sync_engine, session_factory
 from bot.backend.group_commit import GroupCommit
@@ -107,10 +108,22 @@ async def live(app: web.Application) -> AsyncIterator[None]:
                                         max(settings.rasa_timeout_seconds, 10.0))
         tokens = (None if settings.widget_session_key is None
                   else SessionTokens(settings.widget_session_key, session_seconds))
-        app[CHAT] = ChatService(Hub(left_seconds=session_seconds), app[RASA], tokens, text,
+        hub = chat_hub(settings.redis_url, settings.redis_prefix, session_seconds)
+        app[CHAT] = ChatService(hub, app[RASA], tokens, text,
                                 settings.widget_messages_per_minute)
         yield
         await app[CHAT].close()
+        await hub.close()
+
+
+def chat_hub(redis_url: str | None, prefix: str, session_seconds: float) -> Hub | SharedHub:
+    """Who holds which widget socket: this process's memory, or Redis shared by several
+    processes. Nothing connects here, so Redis being down does not stop the start."""
+    if redis_url is None:
+        return Hub(left_seconds=session_seconds)
+    hub = SharedHub.connect(redis_url, prefix, left_seconds=session_seconds)
+    hub.start()
+    return hub
 
 
 async def retention_job(app: web.Application) -> AsyncIterator[None]:

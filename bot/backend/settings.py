@@ -36,6 +36,12 @@ Environment variables:
     TELEGRAM_GATEWAY_URL              the Telegram gateway's internal API, for staff replies
                                       during a takeover (unset: Telegram replies are off)
     TELEGRAM_INTERNAL_TOKEN           bearer token for that API
+    REDIS_URL                         redis://:password@redis:6379/1 lets several backend
+                                      processes serve the web chat together (chat/shared.py);
+                                      unset (the default), one process keeps it in memory
+    REDIS_PREFIX                      begins the chat's Redis keys and pub/sub channels
+                                      (chat:); channels ignore the database number, so two
+                                      deployments sharing one Redis need different prefixes
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ MIN_SERVICE_TOKEN_LENGTH = 32
 MIN_WIDGET_KEY_LENGTH = 32
 # What a browser sends as Origin: scheme, host, optional port (IPv6 hosts are not supported).
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+_REDIS_PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
 class ConfigError(ValueError):
@@ -92,6 +100,8 @@ class Settings:
     widget_rasa_timeout_seconds: float
     telegram_gateway_url: str | None
     telegram_internal_token: str | None
+    redis_url: str | None
+    redis_prefix: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -125,6 +135,8 @@ class Settings:
                                                120.0),
             telegram_gateway_url=(env.get("TELEGRAM_GATEWAY_URL") or "").rstrip("/") or None,
             telegram_internal_token=env.get("TELEGRAM_INTERNAL_TOKEN") or None,
+            redis_url=_redis_url(env.get("REDIS_URL", "")),
+            redis_prefix=_redis_prefix(env.get("REDIS_PREFIX", "").strip() or "chat:"),
         )
         if settings.max_failed_logins_per_hour > MAX_FAILED_LOGINS_PER_HOUR:
             raise ConfigError(
@@ -234,3 +246,17 @@ def _origins(raw: str) -> tuple[str, ...]:
             )
         origins.append(part.lower())
     return tuple(origins)
+
+
+def _redis_url(raw: str) -> str | None:
+    url = raw.strip()
+    if url and not url.startswith(_REDIS_SCHEMES):
+        # The value is not echoed: it normally holds a password.
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    return url or None
+
+
+def _redis_prefix(raw: str) -> str:
+    if not _REDIS_PREFIX.match(raw):
+        raise ConfigError("REDIS_PREFIX must be 1 to 64 letters, digits, or _ . : -")
+    return raw

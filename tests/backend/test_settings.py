@@ -57,6 +57,26 @@ def test_bad_values_are_refused_by_name(env: dict[str, str], message: str) -> No
         Settings.from_env(env)
 
 
+def test_without_redis_the_chat_stays_in_one_process() -> None:
+    assert Settings.from_env({}).redis_url is None
+    assert Settings.from_env({"REDIS_URL": " "}).redis_prefix == "chat:"
+    shared = Settings.from_env({"REDIS_URL": "redis://:pw@redis:6379/1", "REDIS_PREFIX": "a:"})
+    assert (shared.redis_url, shared.redis_prefix) == ("redis://:pw@redis:6379/1", "a:")
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"REDIS_URL": "http://:secret@redis:6379"}, "REDIS_URL must start with redis://"),
+    ({"REDIS_URL": "redis:6379"}, "REDIS_URL must start with redis://"),
+    ({"REDIS_PREFIX": "chat *"}, "REDIS_PREFIX must be"),
+    ({"REDIS_PREFIX": "x" * 65}, "REDIS_PREFIX must be"),
+])
+def test_bad_redis_settings_are_refused_without_echoing_them(env: dict[str, str],
+                                                             message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as refused:
+        Settings.from_env(env)
+    assert "secret" not in str(refused.value)
+
+
 def test_sqlite_paths_are_relative_to_the_project_root() -> None:
     url = database_url("sqlite:///var/backend.db", asynchronous=True)
     assert url.drivername == "sqlite+aiosqlite"

@@ -7,7 +7,9 @@ comes back. A session away for longer than AWAY_SECONDS is forgotten. A session 
 person used quick exit is remembered as left, so its token cannot be resumed and nothing
 more is sent to it.
 
-This lives in the process's memory: the backend runs as one process (see README).
+This lives in the process's memory, which is all one backend process needs (the default,
+and on a laptop). Several processes behind a load balancer share this state through Redis
+instead (REDIS_URL): shared.SharedHub answers the same questions for all of them.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ class Hub:
     def has_left(self, sender: str) -> bool:
         """The person used quick exit (or a gateway said they left)."""
         return sender in self._left
+
+    async def check_left(self, sender: str) -> bool:
+        """has_left, as SharedHub asks it of every process."""
+        return self.has_left(sender)
 
     def turn(self, sender: str) -> asyncio.Lock:
         """The lock that keeps one conversation's messages to Rasa in order."""
@@ -132,6 +138,9 @@ class Hub:
         for socket in sockets:
             with contextlib.suppress(Exception):
                 await socket.close(code=WSCloseCode.GOING_AWAY, message=b"restarting")
+
+    async def close(self) -> None:
+        """Nothing to let go of (SharedHub has its Redis connections)."""
 
     def _session(self, sender: str) -> _Session:
         session = self._sessions.get(sender)

@@ -105,7 +105,7 @@ class _Connection:
             token, session_id = tokens.issue()
         else:
             verified = tokens.verify(token)
-            if verified is None or hub.has_left(sender_id(verified)):
+            if verified is None or await hub.check_left(sender_id(verified)):
                 await self._refuse("session_refused")
                 return
             session_id = verified

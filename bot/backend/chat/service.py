@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.backend.chat.hub import Frame, Hub
+from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
 from bot.backend.rasa_api import RasaClient, RasaUnavailable, Reply
 
@@ -26,7 +27,7 @@ METADATA = {"channel": "widget"}  # the assistant words its quick-exit help for 
 class ChatService:
     """Everything the relay's connections share."""
 
-    hub: Hub
+    hub: Hub | SharedHub  # SharedHub when several processes serve the chat (REDIS_URL)
     rasa: RasaClient
     tokens: SessionTokens | None  # None: WIDGET_SESSION_KEY is not set, the chat is off
     unavailable_text: str
@@ -56,7 +57,7 @@ class ChatService:
 
     async def _turn(self, sender: str, text: str) -> None:
         async with self.hub.turn(sender):
-            if self.hub.has_left(sender):
+            if await self.hub.check_left(sender):
                 return
             await self.hub.send(sender, {"type": "typing", "on": True})
             try:
