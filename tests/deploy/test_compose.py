@@ -21,6 +21,7 @@ SECRETS = {
     "DATABASE_URL": {"backend"},
     "POSTGRES_PASSWORD": {"postgres"},
     "REDIS_PASSWORD": {"rasa", "redis"},
+    "REDIS_URL": {"backend"},
     "BACKEND_SERVICE_TOKEN": {"actions", "backend", "telegram"},
     "BACKEND_ENCRYPTION_KEYS": {"backend"},
     "WIDGET_SESSION_KEY": {"backend"},
@@ -79,6 +80,17 @@ def test_dependencies_wait_for_health_where_it_matters():
     assert services()["backend"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
+def test_the_backend_shares_the_chat_relay_through_redis():
+    backend = services()["backend"]
+    assert backend["environment"]["REDIS_URL"].startswith("${REDIS_URL:?")
+    assert "internal" in backend["networks"], "Redis is only on the internal network"
+    assert "internal" in services()["redis"]["networks"]
+    # Started, not healthy: without Redis the chat still works within one process.
+    assert backend["depends_on"]["redis"]["condition"] == "service_started"
+    # Its database is not Rasa's lock store's.
+    assert not env_example()["REDIS_URL"].endswith("/" + service_env("rasa")["REDIS_DB"])
+
+
 def test_rasa_runs_the_api_behind_its_token_and_the_production_endpoints():
     command = command_text("rasa")
     assert "--enable-api" in command and '--auth-token "$$RASA_TOKEN"' in command
@@ -130,6 +142,7 @@ def test_the_example_env_file_holds_no_secrets_and_agrees_with_itself():
     password = example["POSTGRES_PASSWORD"]
     assert f":{password}@postgres:5432/backend" in example["DATABASE_URL"]
     assert f":{password}@postgres:5432/tracker" in example["TRACKER_DATABASE_URL"]
+    assert example["REDIS_URL"] == f"redis://:{example['REDIS_PASSWORD']}@redis:6379/1"
     fernet = re.compile(r"^[A-Za-z0-9_-]{43}=$")
     assert not [n for n, v in example.items() if fernet.match(v)]
 
