@@ -87,14 +87,29 @@ def test_rasa_scales_out_on_the_shared_stores_behind_its_token():
 
 
 def test_what_holds_state_in_its_process_runs_once():
-    # The outbox (actions), the chat relay's sockets and mailboxes (backend), and
-    # Telegram's single webhook with per-chat order (telegram): see the manifests' notes.
+    # The outbox (actions) and Telegram's single webhook with per-chat order (telegram):
+    # see the manifests' notes.
     assert named("StatefulSet", "actions")["spec"]["replicas"] == 1
-    assert named("Deployment", "backend")["spec"]["replicas"] == 1
     assert named("StatefulSet", "telegram")["spec"]["replicas"] == 1
     for name in ("actions", "telegram"):
         claims = named("StatefulSet", name)["spec"]["volumeClaimTemplates"]
         assert claims and claims[0]["spec"]["accessModes"] == ["ReadWriteOnce"]
+
+
+def test_the_backend_scales_out_sharing_the_chat_relay_through_redis():
+    backend = named("Deployment", "backend")
+    assert backend["spec"]["replicas"] >= 2
+    assert "REDIS_URL" in secret_keys(backend), "it holds a password: from the Secret"
+    assert named("PodDisruptionBudget", "backend")["spec"]["minAvailable"] >= 1
+    policies = {p["metadata"]["name"]: p for p in of_kind("NetworkPolicy")}
+    to_redis = [rule for rule in policies["backend"]["spec"]["egress"]
+                if {"podSelector": {"matchLabels": {"app": "redis"}}} in rule["to"]]
+    assert to_redis and to_redis[0]["ports"] == [{"protocol": "TCP", "port": 6379}]
+    name, service = ingress_routes()["/chat/ws"]
+    assert service == "backend"
+    assert named("Ingress", name)["metadata"]["annotations"][
+        "nginx.ingress.kubernetes.io/upstream-hash-by"] == "$binary_remote_addr", \
+        "the chat socket stays sticky"
 
 
 def ingress_routes() -> dict:
@@ -142,12 +157,14 @@ def test_every_variable_set_for_a_service_is_read_by_its_code(service: str):
     assert explicit <= container_env_names(w)
 
 
-def test_only_rasa_may_call_the_action_server_and_redis():
+def test_only_rasa_may_call_the_action_server_and_only_rasa_and_the_backend_redis():
     policies = {p["metadata"]["name"]: p for p in of_kind("NetworkPolicy")}
     assert policies["default-deny"]["spec"]["podSelector"] == {}
-    for name in ("actions", "redis"):
-        sources = policies[name]["spec"]["ingress"][0]["from"]
-        assert sources == [{"podSelector": {"matchLabels": {"app": "rasa"}}}], name
+    sources = policies["actions"]["spec"]["ingress"][0]["from"]
+    assert sources == [{"podSelector": {"matchLabels": {"app": "rasa"}}}]
+    sources = policies["redis"]["spec"]["ingress"][0]["from"]
+    assert sources == [{"podSelector": {"matchLabels": {"app": app}}}
+                       for app in ("rasa", "backend")]
 
 
 def test_images_are_pinned_by_the_kustomization():
