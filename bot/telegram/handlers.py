@@ -9,6 +9,9 @@
     photo, video, document, voice, audio, video note, animation, sticker
              -> never downloaded; the assistant says images are never needed ("/share_image")
     contact, location, poll and the like -> not kept; please type instead
+    any other message (text with nothing in it, content Telegram added since)
+             -> a kind word, never silence (service messages, such as a timer change,
+                are not answered)
     button   -> its payload to the assistant
 
 Only private chats are served: a group would mix several people into one conversation.
@@ -126,6 +129,15 @@ async def other_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await gateway_of(context).say(_chat_id(update), wording.UNSUPPORTED)
 
 
+async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message no other handler reads: an empty text (filters.TEXT wants some) or a kind
+    of content this gateway does not know. The person is told kindly, never met with
+    silence."""
+    assert update.message is not None
+    said = wording.EMPTY if update.message.text is not None else wording.UNSUPPORTED
+    await gateway_of(context).say(_chat_id(update), said)
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press continues the conversation with the button's payload."""
     query = update.callback_query
@@ -161,5 +173,6 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(MessageHandler(PRIVATE & MEDIA, media))
     application.add_handler(MessageHandler(PRIVATE & OTHER_CONTENT, other_content))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, text))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, anything_else))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(on_error)

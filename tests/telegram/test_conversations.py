@@ -219,6 +219,19 @@ def test_contacts_and_locations_are_not_kept(polling):
     assert joined(reply) == wording.UNSUPPORTED
 
 
+def test_a_message_nothing_else_reads_gets_a_kind_word_not_silence(polling):
+    chat = polling.new_chat()
+    # Text with nothing in it (filters.TEXT wants some), found by the bad-input corpus.
+    assert joined(chat.after(lambda: chat.send_message({"text": ""}))) == wording.EMPTY
+    # A kind of content Telegram added after this gateway was written.
+    assert joined(chat.after(lambda: chat.send_message(
+        {"future_content": {"id": 1}}))) == wording.UNSUPPORTED
+    # Service messages are not something the person said: no reply.
+    chat.send_message({"message_auto_delete_timer_changed": {"message_auto_delete_time": 60}})
+    time.sleep(3)
+    assert len(polling.bot.calls_to("sendMessage", chat.id)) == 2
+
+
 def test_group_chats_are_not_served(polling):
     group = polling.new_chat()
     polling.bot.message_id_for(-group.id)  # the group exists on Telegram
