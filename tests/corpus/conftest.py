@@ -1,6 +1,7 @@
 """One cluster for the corpus: the production configuration, plus Rasa's socket.io channel
 (deploy/credentials.yml leaves it closed; the laptop's credentials.yml opens it), plus any
-service an entry point needs."""
+service an entry point needs: the Telegram gateway runs in webhook mode against the fake
+Bot API of tests/telegram, started first so the gateway can register its webhook there."""
 
 from __future__ import annotations
 
@@ -11,20 +12,28 @@ import pytest_asyncio
 
 from bot.bench.production import running
 from bot.tools import stack
+from tests.corpus import telegram_client
 from tests.corpus.entry_points import ENTRY_POINTS, Context
+from tests.telegram.fake_bot_api import FakeBotApi
 
 
 @pytest_asyncio.fixture(loop_scope="package", scope="package")
 async def ctx(tmp_path_factory) -> AsyncIterator[Context]:
     services = {e.name: e.service for e in ENTRY_POINTS.values() if e.service}
-    async with running(tmp_path_factory.mktemp("corpus"), rasa_count=1,
-                       extra={"RASA_CREDENTIALS": str(stack.ROOT / "credentials.yml")},
-                       services=services) as cluster:
-        async with aiohttp.ClientSession() as http:
-            context = Context(cluster, http)
-            try:
-                yield context
-            finally:
-                for value in context.state.values():
-                    if hasattr(value, "close"):
-                        await value.close()
+    var = tmp_path_factory.mktemp("corpus")
+    bot_api = FakeBotApi().start()
+    try:
+        async with running(var, rasa_count=1,
+                           extra={"RASA_CREDENTIALS": str(stack.ROOT / "credentials.yml"),
+                                  **telegram_client.gateway_env(bot_api, var)},
+                           services=services) as cluster:
+            async with aiohttp.ClientSession() as http:
+                context = Context(cluster, http, bot_api)
+                try:
+                    yield context
+                finally:
+                    for value in context.state.values():
+                        if hasattr(value, "close"):
+                            await value.close()
+    finally:
+        bot_api.stop()

@@ -3,14 +3,14 @@ answer and what was stored (tests/corpus/contract.py judges it).
 
 Adding an entry point is one function here, registered with `@entry_point(name)`; give
 `service=` a factory (e.g. `stack.telegram_service`) when it needs its own process, and
-the suite starts it with the rest. For example, the Telegram gateway:
+the suite starts it with the rest (its settings go in the cluster's environment, in
+tests/corpus/conftest.py, as the Telegram gateway's do). Return None when an input does
+not apply to the entry point (the case is skipped).
 
-    @entry_point("telegram gateway", service=stack.telegram_service)
-    async def telegram_gateway(ctx: Context, item: BadInput) -> Optional[Answer]:
-        ...post an update with item.text to the webhook, collect the fake Bot API's
-        sendMessage calls as the replies, and the tracker rows of the chat's sender id...
-
-Return None when an input does not apply to the entry point (the case is skipped).
+Event channels (socket.io, the Telegram gateway, the web chat relay) have no HTTP answer to
+a message: their status is 200 when something came back, None when nothing did, and a
+refusal's own status (the webhook's 4xx; for the relay, a clean close as 400/403/413, any
+other close as 500).
 """
 
 from __future__ import annotations
@@ -24,18 +24,26 @@ from urllib.parse import quote, quote_from_bytes
 import aiohttp
 from yarl import URL
 
+from bot.backend.chat.tokens import sender_id
 from bot.bench.production import Cluster, fetch_all
+from bot.telegram.ids import ConversationIds
+from bot.telegram.settings import Settings
 from bot.tools import stack
+from tests.corpus import telegram_client as tg
 from tests.corpus.contract import Answer
 from tests.corpus.dashboard import StaffSession, csrf_token, handoff_event
 from tests.corpus.inputs import BadInput
 from tests.corpus.socketio_client import SocketChat, fresh_session_id, send_raw_polling
+from tests.corpus.widget_client import WidgetSocket
+from tests.telegram.fake_bot_api import FakeBotApi
 
 
 @dataclass
 class Context:
     cluster: Cluster
     http: aiohttp.ClientSession
+    # The fake Telegram Bot API the gateway talks to.
+    bot_api: Optional[FakeBotApi] = None
     # Set-up an entry point makes once and reuses (a signed-in staff session...).
     state: Dict[str, Any] = field(default_factory=dict)
 
@@ -176,3 +184,66 @@ async def dashboard_login(ctx: Context, item: BadInput) -> Optional[Answer]:
     stored = [row for row in backend_rows(ctx, audit)
               if row not in before and len(marker) >= 4 and marker in row]
     return Answer(status, [body] if status < 300 else [], body, stored)
+
+
+@entry_point("Telegram gateway", service=stack.telegram_service)
+async def telegram_gateway(ctx: Context, item: BadInput) -> Optional[Answer]:
+    """The content is a message a new person sends the bot, in an update posted to the
+    webhook with its secret; the replies are what the bot then sent to that chat. A forged
+    id is the callback data of a press on a button of ours, and first the secret token of
+    the same update, which must be refused (403) whatever it is."""
+    assert ctx.bot_api is not None, "the fake Bot API is not running"
+    env = ctx.cluster.env
+    bot, url = ctx.bot_api.bot(tg.TOKEN), env["TELEGRAM_GATEWAY_URL"]
+    chat = tg.new_chat(bot)
+    if item.forged:
+        body = tg.encoded(tg.button_press(chat, tg.keyboard_message(chat), item.ident))
+        ident = str(item.ident)
+        forged = ident if isinstance(item.ident, (str, int)) and "\x00" not in ident else None
+        status, text = await tg.post_update(ctx.http, url, body, forged)
+        assert status == 403, f"an update without the right secret got {status}: {text[:200]}"
+    else:
+        update = chat.message_update({"text": "@TEXT@"})
+        body = tg.encoded(update).replace(b'"@TEXT@"', json_string(item))
+    before, calls = len(chat.bot_messages()), len(bot.calls_to("sendMessage", chat.id))
+    status, text = await tg.post_update(ctx.http, url, body, env["TELEGRAM_WEBHOOK_SECRET"])
+    # A refused update was not queued: nothing can follow it.
+    messages = (await tg.new_messages(chat, before, 5.0 if item.forged else 30.0)
+                if status < 300 else [])
+    sent = len(bot.calls_to("sendMessage", chat.id)) - calls
+    assert sent == len(messages), f"Telegram refused {sent - len(messages)} of the bot's messages"
+    assert not bot.violations, bot.violations
+    stored = tracker_rows(ctx, ConversationIds(Settings.from_env(env).id_key).for_chat(chat.id))
+    if status >= 300:
+        return Answer(status, [], text, stored)
+    return Answer(200 if messages else None, [m.text for m in messages], text, stored)
+
+
+@entry_point("web chat relay")
+async def web_chat_relay(ctx: Context, item: BadInput) -> Optional[Answer]:
+    """The content is a message frame, after a hello that got a signed session; bytes that
+    are not UTF-8 go in the text frame as they are. A forged id is the session the hello
+    presents (to be refused), and a message follows. Unless the relay closed it cleanly,
+    the connection must then still answer a well-formed message (in a new session if the
+    hello was refused)."""
+    async with WidgetSocket(ctx.http, ctx.cluster.env["BACKEND_URL"]) as chat:
+        if item.forged:
+            refused = await chat.hello(item.ident, within=5.0)
+            assert chat.sender is None, "a forged session was accepted"
+            sender: Any = sender_id(str(item.ident))
+            turn = await chat.say(item.text, 5.0)
+            turn.frames[:0] = refused.frames
+        else:
+            await chat.hello()
+            assert chat.sender, "no session was issued"
+            sender = chat.sender
+            frame = b'{"type": "message", "text": %s}' % json_string(item)
+            turn = await chat.send_text(frame, 30.0)
+        stored = tracker_rows(ctx, sender)
+        if turn.close_code is None:
+            if chat.sender is None:
+                await chat.hello()
+            alive = await chat.say("hi", 30.0)
+            assert alive.has("message", **{"from": "assistant"}), "the connection stopped answering"
+    body = f"The chat closed the connection ({turn.close_code})." if turn.close_code else ""
+    return Answer(turn.status, turn.shown, body, stored)
