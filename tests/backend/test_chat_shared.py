@@ -24,7 +24,7 @@ import pytest
 import redis
 import redis.asyncio
 
-from bot.backend.chat.hub import ENDED, REPLACED
+from bot.backend.chat.hub import ENDED, MAILBOX_SIZE, REPLACED
 from bot.backend.chat.redis_state import RedisState
 from bot.backend.chat.shared import SharedHub
 from bot.backend.keys import CHAT
@@ -237,6 +237,23 @@ async def test_a_holder_that_crashed_is_not_counted_as_connected(redis_prefix: s
     assert await state.deliver("web-x", {"type": "typing", "on": True}) == "not_connected"
     await state.detach("web-x")  # not its holder: changes nothing
     assert await state.holder("web-x") == "crashed"
+    await client.aclose()
+
+
+async def test_the_shared_mailbox_keeps_the_newest_and_is_forgotten_on_quick_exit(
+    redis_prefix: str,
+) -> None:
+    client = redis.asyncio.Redis.from_url(REDIS_URL, decode_responses=True)
+    state = RedisState(client, redis_prefix, "here", left_seconds=60)
+    for n in range(MAILBOX_SIZE + 10):
+        assert await state.queue("web-y", {"n": n}) == "queued"
+    assert await state.attach("web-y") == [{"n": n} for n in range(10, MAILBOX_SIZE + 10)]
+    assert await state.attach("web-y") == [], "handed over once"
+    await state.queue("web-y", {"n": "private"})
+    await state.leave("web-y")
+    assert await state.queue("web-y", {"n": "later"}) == "left"
+    assert await state.deliver("web-y", {"n": "later"}) == "left"
+    assert await state.attach("web-y") == [], "quick exit forgot what waited"
     await client.aclose()
 
 

@@ -57,7 +57,7 @@ class ChatService:
 
     async def _turn(self, sender: str, text: str) -> None:
         async with self.hub.turn(sender):
-            if await self.hub.check_left(sender):
+            if self.hub.has_left(sender):
                 return
             await self.hub.send(sender, {"type": "typing", "on": True})
             try:

@@ -81,9 +81,9 @@ class SharedHub:
     def connect(cls, url: str, prefix: str, left_seconds: float) -> SharedHub:
         """A hub on the Redis at `url`; it connects when first used, and fails fast (a
         staff member waits for the answer) rather than retrying for seconds."""
-        redis = Redis.from_url(url, decode_responses=True, socket_connect_timeout=2,
-                               socket_timeout=5, health_check_interval=30,
-                               retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 2))
+        redis = Redis.from_url(url, decode_responses=True, socket_connect_timeout=1,
+                               socket_timeout=2, health_check_interval=30,
+                               retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1))
         return cls(redis, prefix, left_seconds)
 
     def start(self) -> None:
@@ -95,8 +95,9 @@ class SharedHub:
         return len(self._held) >= self._max_sessions
 
     def has_left(self, sender: str) -> bool:
-        """The person used quick exit, as far as this process has heard (the case page
-        and takeover also read referral.left_at from the database)."""
+        """The person used quick exit, as far as this process has heard: enough for the
+        socket's own turns, since a quick exit anywhere is published to the process
+        holding the socket (the case page and takeover also read referral.left_at)."""
         self._sweep()
         return sender in self._left
 
