@@ -27,10 +27,11 @@ class Incoming:
 
 
 def clean(text: str) -> str:
-    """The text without control characters, with Windows line ends made plain."""
+    """The text with control characters as spaces (so "help\x00me" stays two words),
+    Windows line ends made plain."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text
-                    if ch in _KEEP or unicodedata.category(ch) not in _DROP_CATEGORIES).strip()
+    return "".join(ch if ch in _KEEP or unicodedata.category(ch) not in _DROP_CATEGORIES
+                   else " " for ch in text).strip()
 
 
 def from_person(text: str | None) -> Incoming:

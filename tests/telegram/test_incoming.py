@@ -12,14 +12,15 @@ def test_plain_text_passes_unchanged():
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("hello\x00world", "helloworld"),
+    ("hello\x00world", "hello world"),
+    ("help\x00me\x00please", "help me please"),
     ("\x01\x02hi\x7f", "hi"),
     ("line one\r\nline two\rthree", "line one\nline two\nthree"),
     ("tab\tkept", "tab\tkept"),
     ("emoji 😭 kept", "emoji 😭 kept"),
-    ("lone \ud800 surrogate", "lone  surrogate"),
+    ("lone \ud800 surrogate", "lone   surrogate"),
 ])
-def test_control_characters_and_nul_are_stripped(raw, expected):
+def test_control_characters_and_nul_become_spaces(raw, expected):
     assert clean(raw) == expected
 
 
