@@ -88,10 +88,16 @@ class Relay:
                         pass
                 except Exception:  # never let one bad round stop delivery for good
                     logger.exception("outbox relay round failed")
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._next_wait())
-                except asyncio.TimeoutError:
-                    pass
+                await self._sleep(self._next_wait())
+
+    async def _sleep(self, seconds: float) -> None:
+        """Until kicked or `seconds` have passed. Not `wait_for`: on Python 3.10 it can
+        swallow a cancellation that comes with a kick, and the relay would never stop."""
+        kicked = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({kicked}, timeout=seconds)
+        finally:
+            kicked.cancel()
 
     def _next_wait(self) -> float:
         return 1.0 if self.outbox.count(include_dead=False) else IDLE_INTERVAL

@@ -163,3 +163,13 @@ async def test_run_loop_delivers_when_kicked(outbox, backend):
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_relay_kicked_as_it_is_stopped_still_stops(outbox, backend):
+    relay = Relay(outbox, backend.url, "secret-token")
+    task = asyncio.create_task(relay.run())
+    await asyncio.sleep(0.2)  # idle, waiting to be kicked
+    relay.kick()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=5)
+    assert task in done and task.cancelled()
