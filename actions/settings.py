@@ -16,6 +16,7 @@ class Settings:
     team_hours: Optional[str]
     retention_days: int
     outbox_path: Path
+    outbox_database_url: Optional[str]
     backend_url: Optional[str]
     backend_token: Optional[str]
     encryption_keys: str
@@ -30,9 +31,16 @@ class Settings:
             team_hours=os.environ.get("TEAM_HOURS") or None,
             retention_days=int(os.environ.get("RETENTION_DAYS", "90")),
             outbox_path=outbox if outbox.is_absolute() else PROJECT_ROOT / outbox,
+            # Set (postgresql://...): the outbox is a table every replica shares, and
+            # OUTBOX_PATH is not used. Unset: a SQLite file, for one process.
+            outbox_database_url=os.environ.get("OUTBOX_DATABASE_URL") or None,
             # Unset: referrals stay in the local outbox (a laptop without the backend).
             backend_url=os.environ.get("BACKEND_URL") or None,
             backend_token=os.environ.get("BACKEND_SERVICE_TOKEN") or None,
             # Same keys as the tracker store: contact details are encrypted at rest.
             encryption_keys=os.environ.get("TRACKER_ENCRYPTION_KEYS", ""),
         )
+
+    @property
+    def outbox_url(self) -> str:
+        return self.outbox_database_url or f"sqlite:///{self.outbox_path}"

@@ -74,7 +74,7 @@ class Referrals:
 
 
 def build(settings: Settings) -> Referrals:
-    outbox = Outbox(settings.outbox_path, cipher_from_env(settings.encryption_keys))
+    outbox = Outbox(settings.outbox_url, cipher_from_env(settings.encryption_keys))
     relay = None
     if settings.backend_url:
         if not settings.backend_token:

@@ -3,6 +3,9 @@
 A transient failure (network, 5xx, 429, auth misconfiguration) stops the round and the
 row is retried with exponential backoff, so order is kept. A permanent rejection (other
 4xx) is set aside for an operator and logged without its contents.
+
+Every action-server process runs a relay, but only the one whose turn it is delivers
+(turn.py): on a shared outbox the others stand by, and take over if it dies.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT_STATUSES = {401, 403, 408, 425, 429}
 MAX_BACKOFF = 300.0
+# How long the relay waits, unless kicked, when nothing is queued: on a shared outbox other
+# replicas queue rows without kicking this relay, so it looks often (a cheap count).
 IDLE_INTERVAL = 30.0
+SHARED_IDLE_INTERVAL = 2.0
+# How often a relay standing by (or after a failed round) tries again.
+STANDBY_INTERVAL = 5.0
 
 
 class Relay:
@@ -30,6 +38,7 @@ class Relay:
         self.backend_url = backend_url.rstrip("/")
         self.token = token
         self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.turn = outbox.relay_turn()
         self._wake = asyncio.Event()
 
     def kick(self) -> None:
@@ -46,9 +55,14 @@ class Relay:
         return "POST", f"{base}/events", row.payload
 
     async def deliver_pending(self, session: aiohttp.ClientSession) -> int:
-        """One round: delivers due rows in order; returns how many were delivered."""
+        """One round, if it is this relay's turn: delivers due rows in order; returns how
+        many were delivered."""
+        if not self.turn.take():
+            return 0
         delivered = 0
         for row in self.outbox.due():
+            if not self.turn.held():
+                return delivered  # another relay may be delivering these rows now
             method, url, body = self._request(row)
             try:
                 async with session.request(
@@ -79,16 +93,22 @@ class Relay:
         return min(MAX_BACKOFF, 1.0 * 2 ** attempts)
 
     async def run(self) -> None:
-        """Delivers forever: on every kick, and every IDLE_INTERVAL seconds."""
-        async with aiohttp.ClientSession(timeout=self.timeout) as session:
-            while True:
-                self._wake.clear()
-                try:
-                    while await self.deliver_pending(session):
-                        pass
-                except Exception:  # never let one bad round stop delivery for good
-                    logger.exception("outbox relay round failed")
-                await self._sleep(self._next_wait())
+        """Delivers forever: on every kick, and every few seconds; gives the turn up when
+        cancelled."""
+        try:
+            async with aiohttp.ClientSession(timeout=self.timeout) as session:
+                while True:
+                    self._wake.clear()
+                    try:
+                        while await self.deliver_pending(session):
+                            pass
+                        wait = self._next_wait()
+                    except Exception:  # never let one bad round stop delivery for good
+                        logger.exception("outbox relay round failed")
+                        wait = STANDBY_INTERVAL
+                    await self._sleep(wait)
+        finally:
+            self.turn.release()
 
     async def _sleep(self, seconds: float) -> None:
         """Until kicked or `seconds` have passed. Not `wait_for`: on Python 3.10 it can
@@ -100,4 +120,8 @@ class Relay:
             kicked.cancel()
 
     def _next_wait(self) -> float:
-        return 1.0 if self.outbox.count(include_dead=False) else IDLE_INTERVAL
+        if not self.turn.held():
+            return STANDBY_INTERVAL
+        if self.outbox.count(include_dead=False):
+            return 1.0
+        return SHARED_IDLE_INTERVAL if self.outbox.shared else IDLE_INTERVAL

@@ -1,77 +1,44 @@
-"""The referral outbox and its relay: durable, ordered, encrypted, delivered exactly once."""
+"""The outbox's contract, on SQLite and on PostgreSQL: encrypted, ordered by one global
+sequence, idempotent on ids, retried with backoff, erasure dropping what is undelivered."""
 
-import asyncio
 import sqlite3
+import threading
+import time
 
-import aiohttp
 import pytest
-from aiohttp import web
+import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 
+from actions.referrals import store
 from actions.referrals.outbox import Outbox
-from actions.referrals.relay import Relay
+from actions.referrals.store import outbox as table
 
 
-@pytest.fixture
-def outbox(tmp_path):
-    box = Outbox(tmp_path / "outbox.db", MultiFernet([Fernet(Fernet.generate_key())]))
-    yield box
-    box.close()
-
-
-class FakeBackend:
-    """A real HTTP server on loopback that records what it receives, once per id."""
-
-    def __init__(self):
-        self.received = []
-        self.seen = set()
-        self.status = 201
-        self.requests = 0
-
-    async def events(self, request):
-        self.requests += 1
-        if self.status != 201:
-            return web.json_response({"error": "no"}, status=self.status)
-        assert request.headers["Authorization"] == "Bearer secret-token"
-        body = await request.json()
-        if body["id"] not in self.seen:
-            self.seen.add(body["id"])
-            self.received.append(("event", body))
-        return web.json_response({"id": body["id"]}, status=201)
-
-    async def erase(self, request):
-        self.requests += 1
-        self.received.append(("erase", request.match_info["cid"]))
-        return web.Response(status=204)
-
-
-@pytest.fixture
-async def backend():
-    fake = FakeBackend()
-    app = web.Application()
-    app.router.add_post("/api/v1/events", fake.events)
-    app.router.add_delete("/api/v1/conversations/{cid}", fake.erase)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    fake.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-    yield fake
-    await runner.cleanup()
+def execute(outbox: Outbox, statement) -> None:
+    with outbox.engine.begin() as conn:
+        conn.execute(statement)
 
 
 def test_payloads_are_encrypted_at_rest(outbox):
     outbox.add("handoff", "conv-1", {"conversation_id": "conv-1",
                                      "handoff": {"contact_details": "me@example.org"}})
-    raw = sqlite3.connect(str(outbox.path)).execute("SELECT payload, conversation_key FROM outbox")
-    payload, key = raw.fetchone()
-    assert b"me@example.org" not in payload and "conv-1" not in key
+    with outbox.engine.connect() as conn:
+        payload, key = conn.execute(sa.select(table.c.payload, table.c.conversation_key)).one()
+    assert b"me@example.org" not in bytes(payload) and "conv-1" not in key
+    assert outbox.due()[0].payload["handoff"]["contact_details"] == "me@example.org"
 
 
 def test_rows_come_back_in_order_with_their_ids(outbox):
     ids = [outbox.add("referral", "c", {"conversation_id": "c", "n": i}) for i in range(5)]
     assert [row.payload["n"] for row in outbox.due()] == list(range(5))
     assert [row.id for row in outbox.due()] == ids
+
+
+def test_adding_the_same_id_twice_keeps_the_first(outbox):
+    event_id = outbox.add("referral", "c", {"conversation_id": "c", "n": 1})
+    assert outbox.add("referral", "c", {"conversation_id": "c", "n": 2}, event_id) == event_id
+    [row] = outbox.due()
+    assert (row.id, row.payload["n"]) == (event_id, 1)
 
 
 def test_erase_drops_undelivered_rows_and_queues_one_request(outbox):
@@ -82,6 +49,13 @@ def test_erase_drops_undelivered_rows_and_queues_one_request(outbox):
     assert kinds == [("referral", "b"), ("erase", "a")]
 
 
+def test_a_second_erase_keeps_the_first_request(outbox):
+    outbox.add("referral", "a", {"conversation_id": "a"})
+    outbox.erase("a", notify_backend=True)
+    assert outbox.erase("a", notify_backend=True) == 0
+    assert [row.kind for row in outbox.due()] == ["erase", "erase"]
+
+
 def test_local_erase_leaves_nothing(outbox):
     outbox.add("referral", "a", {"conversation_id": "a"})
     outbox.erase("a", notify_backend=False)
@@ -90,8 +64,12 @@ def test_local_erase_leaves_nothing(outbox):
 
 def test_retention_purges_old_rows(outbox):
     outbox.add("referral", "a", {"conversation_id": "a"})
-    outbox._db.execute("UPDATE outbox SET created_at = created_at - 91 * 86400")
-    assert outbox.purge_older_than(90) == 1
+    outbox.add("referral", "b", {"conversation_id": "b"})
+    execute(outbox, table.update().where(table.c.conversation_key != "")
+            .values(created_at=table.c.created_at - 91 * 86400))
+    outbox.add("referral", "c", {"conversation_id": "c"})
+    assert outbox.purge_older_than(90) == 2
+    assert outbox.count() == outbox.count("c") == 1
 
 
 def test_a_row_waiting_to_retry_holds_back_the_rest(outbox):
@@ -100,6 +78,22 @@ def test_a_row_waiting_to_retry_holds_back_the_rest(outbox):
     first = outbox.due()[0]
     outbox.retry_later(first.seq, 60)
     assert outbox.due() == []
+    assert len(outbox.due(now=time.time() + 61)) == 2
+    assert outbox.due(now=time.time() + 61)[0].attempts == 1
+
+
+def test_a_dead_row_is_kept_but_skipped(outbox):
+    outbox.add("referral", "a", {"conversation_id": "a", "n": 0})
+    outbox.add("referral", "a", {"conversation_id": "a", "n": 1})
+    outbox.give_up(outbox.due()[0].seq)
+    assert [row.payload["n"] for row in outbox.due()] == [1]
+    assert outbox.count(include_dead=False) == 1 and outbox.count() == 2
+
+
+def test_delivered_rows_are_deleted(outbox):
+    outbox.add("referral", "a", {"conversation_id": "a"})
+    outbox.delivered(outbox.due()[0].seq)
+    assert outbox.count() == 0
 
 
 def test_unknown_kinds_are_refused(outbox):
@@ -107,69 +101,70 @@ def test_unknown_kinds_are_refused(outbox):
         outbox.add("gossip", "a", {})
 
 
-async def test_relay_delivers_every_row_once_in_order(outbox, backend):
-    for i in range(3):
-        outbox.add("referral", "c", {"conversation_id": "c", "n": i})
-    outbox.erase("c2", notify_backend=True)
-    relay = Relay(outbox, backend.url, "secret-token")
-    async with aiohttp.ClientSession() as session:
-        assert await relay.deliver_pending(session) == 4
-        assert await relay.deliver_pending(session) == 0
-    assert [r[1]["n"] for r in backend.received[:3]] == [0, 1, 2]
-    assert backend.received[3] == ("erase", "c2")
-    assert outbox.count() == 0
+def test_replicas_share_one_queue_and_one_order(open_outbox):
+    one, two = open_outbox(), open_outbox()
+    for n in range(6):
+        (one if n % 2 else two).add("referral", "c", {"conversation_id": "c", "n": n})
+    two.erase("c", notify_backend=True)
+    one.add("referral", "c", {"conversation_id": "c", "n": 6})
+    for box in (one, two):
+        assert [(r.kind, r.payload.get("n")) for r in box.due()] == [("erase", None),
+                                                                   ("referral", 6)]
+    assert one.shared == two.shared == (one.engine.dialect.name == "postgresql")
 
 
-async def test_backend_down_then_up_loses_nothing_and_stores_nothing_twice(outbox, backend):
-    relay = Relay(outbox, "http://127.0.0.1:9", "secret-token", timeout=1)  # nothing listens
-    for i in range(5):
-        outbox.add("referral", "c", {"conversation_id": "c", "n": i})
-    async with aiohttp.ClientSession() as session:
-        assert await relay.deliver_pending(session) == 0
-    assert outbox.count() == 5
-    outbox._db.execute("UPDATE outbox SET next_attempt_at = 0")  # the backoff has passed
-    relay = Relay(outbox, backend.url, "secret-token")
-    async with aiohttp.ClientSession() as session:
-        while await relay.deliver_pending(session):
-            pass
-    assert sorted(r[1]["n"] for r in backend.received) == list(range(5))
-    assert outbox.count() == 0
+def test_writers_take_turns_so_sequence_order_is_commit_order(open_outbox):
+    one, two = open_outbox(), open_outbox()
+    second = threading.Thread(
+        target=lambda: two.add("referral", "c", {"conversation_id": "c", "n": 2}))
+    with store.writing(one.engine, store.lock_key(one.engine, "write")) as conn:
+        store.insert_once(conn, one._row("first", "c", "referral",
+                                         {"conversation_id": "c", "n": 1}))
+        second.start()
+        second.join(0.5)
+        assert second.is_alive()  # waits for the first writer's commit
+        assert two.count() == 0
+    second.join(10)
+    assert [row.payload["n"] for row in two.due()] == [1, 2]
 
 
-async def test_server_errors_are_retried_rejections_set_aside(outbox, backend):
-    outbox.add("referral", "c", {"conversation_id": "c"})
-    relay = Relay(outbox, backend.url, "secret-token")
-    backend.status = 503
-    async with aiohttp.ClientSession() as session:
-        await relay.deliver_pending(session)
-        assert outbox.count(include_dead=False) == 1
-        outbox._db.execute("UPDATE outbox SET next_attempt_at = 0")
-        backend.status = 422
-        await relay.deliver_pending(session)
-    assert outbox.count(include_dead=False) == 0 and outbox.count() == 1
+def test_many_writers_at_once_lose_nothing_and_keep_each_writers_order(open_outbox):
+    boxes = [open_outbox() for _ in range(2)]
+
+    def write(writer: int) -> None:
+        for n in range(25):
+            boxes[writer].add("referral", f"c{writer}", {"conversation_id": f"c{writer}",
+                                                        "writer": writer, "n": n})
+
+    threads = [threading.Thread(target=write, args=(writer,)) for writer in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    rows = boxes[0].due(limit=100)
+    assert len(rows) == 50
+    for writer in (0, 1):
+        mine = [r.payload["n"] for r in rows if r.payload["writer"] == writer]
+        assert mine == list(range(25))
 
 
-async def test_run_loop_delivers_when_kicked(outbox, backend):
-    relay = Relay(outbox, backend.url, "secret-token")
-    task = asyncio.create_task(relay.run())
-    try:
-        outbox.add("referral", "c", {"conversation_id": "c"})
-        relay.kick()
-        for _ in range(50):
-            if backend.received:
-                break
-            await asyncio.sleep(0.05)
-        assert len(backend.received) == 1
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+def test_an_outbox_file_of_the_earlier_version_opens(tmp_path):
+    path = tmp_path / "outbox.db"
+    with sqlite3.connect(path) as old:
+        old.executescript("""
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+                conversation_key TEXT NOT NULL, kind TEXT NOT NULL, payload BLOB NOT NULL,
+                created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL DEFAULT 0, dead INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX outbox_conversation ON outbox (conversation_key);""")
+    box = Outbox(f"sqlite:///{path}", MultiFernet([Fernet(Fernet.generate_key())]))
+    box.add("referral", "c", {"conversation_id": "c"})
+    assert [row.kind for row in box.due()] == ["referral"]
+    box.close()
 
 
-async def test_a_relay_kicked_as_it_is_stopped_still_stops(outbox, backend):
-    relay = Relay(outbox, backend.url, "secret-token")
-    task = asyncio.create_task(relay.run())
-    await asyncio.sleep(0.2)  # idle, waiting to be kicked
-    relay.kick()
-    task.cancel()
-    done, _ = await asyncio.wait({task}, timeout=5)
-    assert task in done and task.cancelled()
+@pytest.mark.parametrize("url", ["mysql://db/outbox", "sqlite://"])
+def test_only_postgresql_or_a_sqlite_file_will_do(url):
+    with pytest.raises(ValueError):
+        store.open_engine(url)
