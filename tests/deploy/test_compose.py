@@ -19,6 +19,7 @@ SECRETS = {
     "TRACKER_ENCRYPTION_KEYS": {"rasa", "actions"},
     "TRACKER_DATABASE_URL": {"rasa", "backend"},
     "DATABASE_URL": {"backend"},
+    "OUTBOX_DATABASE_URL": {"actions"},
     "POSTGRES_PASSWORD": {"postgres"},
     "REDIS_PASSWORD": {"rasa", "redis"},
     "REDIS_URL": {"backend"},
@@ -56,7 +57,7 @@ def test_the_private_services_have_no_way_out():
 
 def test_data_lives_in_named_volumes_and_config_is_mounted_read_only():
     declared = set(compose()["volumes"])
-    assert declared == {"pgdata", "outbox", "telegram", "caddy_data", "caddy_config"}
+    assert declared == {"pgdata", "telegram", "caddy_data", "caddy_config"}
     used = set()
     for name, service in services().items():
         for volume in service.get("volumes", []):
@@ -89,6 +90,21 @@ def test_the_backend_shares_the_chat_relay_through_redis():
     assert backend["depends_on"]["redis"]["condition"] == "service_started"
     # Its database is not Rasa's lock store's.
     assert not env_example()["REDIS_URL"].endswith("/" + service_env("rasa")["REDIS_DB"])
+
+
+def test_the_action_server_keeps_its_outbox_in_postgresql_and_no_state_of_its_own():
+    actions = services()["actions"]
+    assert service_env("actions")["OUTBOX_DATABASE_URL"].startswith("${OUTBOX_DATABASE_URL:?")
+    assert "OUTBOX_PATH" not in service_env("actions")  # no file, so it can be scaled
+    assert not actions.get("volumes")
+    assert actions["depends_on"]["postgres"]["condition"] == "service_healthy"
+    # The database named in the example URL is created beside the others, and checked.
+    database = env_example()["OUTBOX_DATABASE_URL"].rsplit("/", 1)[1]
+    init = [v.split(":")[0] for v in services()["postgres"]["volumes"]
+            if "docker-entrypoint-initdb.d" in v]
+    created = " ".join((ROOT / path).read_text() for path in init)
+    assert f"CREATE DATABASE {database} OWNER assistant;" in created
+    assert f"-d {database}" in " ".join(services()["postgres"]["healthcheck"]["test"])
 
 
 def test_rasa_runs_the_api_behind_its_token_and_the_production_endpoints():
@@ -142,6 +158,7 @@ def test_the_example_env_file_holds_no_secrets_and_agrees_with_itself():
     password = example["POSTGRES_PASSWORD"]
     assert f":{password}@postgres:5432/backend" in example["DATABASE_URL"]
     assert f":{password}@postgres:5432/tracker" in example["TRACKER_DATABASE_URL"]
+    assert f":{password}@postgres:5432/outbox" in example["OUTBOX_DATABASE_URL"]
     assert example["REDIS_URL"] == f"redis://:{example['REDIS_PASSWORD']}@redis:6379/1"
     fernet = re.compile(r"^[A-Za-z0-9_-]{43}=$")
     assert not [n for n, v in example.items() if fernet.match(v)]

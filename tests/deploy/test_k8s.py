@@ -87,13 +87,24 @@ def test_rasa_scales_out_on_the_shared_stores_behind_its_token():
 
 
 def test_what_holds_state_in_its_process_runs_once():
-    # The outbox (actions) and Telegram's single webhook with per-chat order (telegram):
-    # see the manifests' notes.
-    assert named("StatefulSet", "actions")["spec"]["replicas"] == 1
+    # Telegram's single webhook with per-chat order: see the manifest's note.
     assert named("StatefulSet", "telegram")["spec"]["replicas"] == 1
-    for name in ("actions", "telegram"):
-        claims = named("StatefulSet", name)["spec"]["volumeClaimTemplates"]
-        assert claims and claims[0]["spec"]["accessModes"] == ["ReadWriteOnce"]
+    claims = named("StatefulSet", "telegram")["spec"]["volumeClaimTemplates"]
+    assert claims and claims[0]["spec"]["accessModes"] == ["ReadWriteOnce"]
+
+
+def test_the_action_server_scales_out_on_the_outbox_in_postgresql():
+    actions = named("Deployment", "actions")
+    assert actions["spec"]["replicas"] >= 2
+    assert not [s for s in of_kind("StatefulSet") if s["metadata"]["name"] == "actions"]
+    assert "OUTBOX_DATABASE_URL" in secret_keys(actions), "a password: from the Secret"
+    assert "OUTBOX_PATH" not in container_env_names(actions)  # no file of its own
+    assert all("emptyDir" in v for v in pod_spec(actions).get("volumes", []))
+    assert named("PodDisruptionBudget", "actions")["spec"]["minAvailable"] >= 1
+    egress = [rule for p in of_kind("NetworkPolicy")
+              if p["spec"]["podSelector"] == {"matchLabels": {"app": "actions"}}
+              for rule in p["spec"].get("egress", [])]
+    assert any({"protocol": "TCP", "port": 5432} in rule["ports"] for rule in egress)
 
 
 def test_the_backend_scales_out_sharing_the_chat_relay_through_redis():
