@@ -5,6 +5,7 @@ import asyncio
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
 
 from actions.referrals import relay as relay_module
 from actions.referrals.relay import Relay
@@ -153,4 +154,22 @@ async def test_the_relay_sends_the_event_as_queued(outbox, backend, kind):
     [received] = backend.received
     assert received.body == {"conversation_id": "c", "routes_offered": ["police"],
                              "id": event_id}
+    relay.turn.release()
+
+
+@pytest.mark.parametrize("outbox_url", ["postgresql"], indirect=True)
+async def test_after_the_database_drops_every_connection_writing_and_delivery_resume(
+        outbox, backend):
+    relay = Relay(outbox, backend.url, TOKEN)
+    outbox.add("referral", "c", {"conversation_id": "c", "n": 0})
+    assert await drain(relay) == 1 and relay.turn.take()
+    admin = sa.create_engine(outbox.engine.url, poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:  # as a restart would, but for this database only
+        conn.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    admin.dispose()
+    outbox.add("referral", "c", {"conversation_id": "c", "n": 1})  # a pooled connection died
+    assert await drain(relay) == 1  # its lock went with its connection: taken again
+    assert [r.body["n"] for r in backend.received] == [0, 1]
     relay.turn.release()
