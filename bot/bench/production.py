@@ -1,9 +1,10 @@
 """The production configuration on this machine: PostgreSQL and Redis, several Rasa servers.
 
 Used by `make bench-load` and by the scale, fault and corpus suites (tests/scale,
-tests/faults, tests/corpus). Each run gets its own PostgreSQL databases (tracker store and
-backend, dropped afterwards) and its own Redis key prefix, so runs never meet, and Rasa reads
-deploy/endpoints.yml and deploy/credentials.yml, as in docker-compose.yml and deploy/k8s/.
+tests/faults, tests/corpus). Each run gets its own PostgreSQL databases (tracker store,
+backend and the action server's outbox, dropped afterwards) and its own Redis key prefix,
+so runs never meet, and Rasa reads deploy/endpoints.yml and deploy/credentials.yml, as in
+docker-compose.yml and deploy/k8s/.
 Services are started and stopped one by one, which is what the fault tests need.
 """
 
@@ -87,15 +88,19 @@ class Databases:
         return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{self.name}_backend"
 
     @property
+    def outbox_url(self) -> str:
+        return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{self.name}_outbox"
+
+    @property
     def redis_prefix(self) -> str:
         return self.name.replace("_", "")  # Rasa accepts letters and digits only
 
     def create(self) -> None:
-        for suffix in ("tracker", "backend"):
+        for suffix in ("tracker", "backend", "outbox"):
             _admin_execute(f'CREATE DATABASE "{self.name}_{suffix}"')
 
     def drop(self) -> None:
-        for suffix in ("tracker", "backend"):
+        for suffix in ("tracker", "backend", "outbox"):
             _admin_execute(f'DROP DATABASE IF EXISTS "{self.name}_{suffix}" WITH (FORCE)')
         clear_redis_prefix(self.redis_prefix)
 
@@ -130,6 +135,9 @@ def production_env(var: Path, dbs: Databases,
         "BACKEND_PORT": str(free_port()),
         "TRACKER_DATABASE_URL": dbs.tracker_url,
         "DATABASE_URL": dbs.backend_url,
+        # The outbox in PostgreSQL, as deployed; OUTBOX_PATH stays in the run's folder,
+        # unused, so nothing here ever opens the laptop's own outbox file.
+        "OUTBOX_DATABASE_URL": dbs.outbox_url,
         "OUTBOX_PATH": str(var / "outbox.db"),
         "RASA_ENDPOINTS": str(PRODUCTION_ENDPOINTS),
         "RASA_CREDENTIALS": str(PRODUCTION_CREDENTIALS),
