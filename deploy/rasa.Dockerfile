@@ -25,7 +25,8 @@ ENTRYPOINT []
 
 FROM base AS actions
 COPY actions actions
-# The outbox's volume is mounted here; a fresh volume takes this owner.
+# A writable place for the action server; the outbox itself is in PostgreSQL
+# (OUTBOX_DATABASE_URL), or a SQLite file here when that is unset.
 RUN mkdir -p /app/var && chown 1001 /app/var
 USER 1001
 EXPOSE 5055

@@ -4,7 +4,6 @@ none twice."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from typing import Dict, List
 
 import aiohttp
@@ -32,8 +31,8 @@ def counts(cluster: Cluster) -> Dict[str, int]:
 
 
 def queued_ids(cluster: Cluster) -> List[str]:
-    with sqlite3.connect(cluster.env["OUTBOX_PATH"]) as outbox:
-        return [row[0] for row in outbox.execute("SELECT id FROM outbox WHERE dead = 0")]
+    return [str(row[0]) for row in fetch_all(cluster.env["OUTBOX_DATABASE_URL"],
+                                             "SELECT id FROM outbox WHERE dead = 0")]
 
 
 async def drained(cluster: Cluster, seconds: float = 30.0) -> List[str]:
