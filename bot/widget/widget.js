@@ -66,7 +66,10 @@
     '[hidden]{display:none!important}',
     '.exit,.launcher,.panel{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}',
     'button{font:inherit;cursor:pointer}',
-    ':focus-visible{outline:3px solid #ffdd00;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}',
+    // !important: the Exit button's and launcher's own shadows must not take the dark ring
+    // that makes the yellow outline visible on a light page.
+    ':focus-visible{outline:3px solid #ffdd00!important;outline-offset:0;' +
+      'box-shadow:0 0 0 6px #0b0c0c!important}',
     '.exit{position:fixed;inset:8px 8px auto auto;margin:0;z-index:2147483647;min-height:44px;' +
       'padding:8px 16px;border:2px solid #fff;border-radius:4px;background:var(--exit);' +
       'color:var(--exit-text);font-weight:700;overflow:visible;box-shadow:0 2px 0 #0b0c0c}',
@@ -106,7 +109,10 @@
       'background:var(--accent);color:var(--accent-text);font-weight:700}',
     '.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);' +
       'white-space:nowrap}',
-    '@media (forced-colors:active){.msg,.choices button,.exit,.launcher{border:2px solid}}'
+    '@media (forced-colors:active){.msg,.choices button,.exit,.launcher{border:2px solid}}',
+    // Nothing here moves today; this keeps anything added later still for those who ask.
+    '@media (prefers-reduced-motion:reduce){*{animation:none!important;' +
+      'transition:none!important;scroll-behavior:auto!important}}'
   ].join('\n');
 
   var state = {
