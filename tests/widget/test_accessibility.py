@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from .conftest import Site, Watch, watched_page
+from .conftest import Site
 from .widget_page import Widget
 
 HOSTS = ('div[data-support-chat=""]', 'div[data-support-chat-exit=""]')
@@ -25,23 +25,25 @@ FOCUSED = """() => {
   if (!node || node === document.body) return {outside: true};
   const style = getComputedStyle(node);
   return {outside: false, tag: node.tagName, text: node.textContent.trim().slice(0, 60),
-          inLog: !!node.closest('[role=log]'),
           inNewestChoices: node.parentElement === [...node.getRootNode()
             .querySelectorAll('.choices')].pop(),
           outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
           shadow: style.boxShadow};
 }"""
 
+# The widget's two shadow hosts (the chat, and the Exit button first in the page).
+WIDGET_HOSTS = "[...document.querySelectorAll('[data-support-chat], [data-support-chat-exit]')]"
+
 # Every element of both shadow roots: what it animates or transitions.
-MOTION = """() => [...document.querySelectorAll('[data-support-chat], [data-support-chat-exit]')]
+MOTION = "() => " + WIDGET_HOSTS + """
   .flatMap(host => [...host.shadowRoot.querySelectorAll('*')].map(node => {
     const style = getComputedStyle(node);
     return {node: node.tagName + '.' + node.className, animation: style.animationName,
             transition: style.transitionDuration, scroll: style.scrollBehavior};
   }))"""
 
-RUNNING_ANIMATIONS = """() => [...document.querySelectorAll('[data-support-chat], [data-support-chat-exit]')]
-  .flatMap(host => host.shadowRoot.getAnimations()).length"""
+RUNNING_ANIMATIONS = ("() => " + WIDGET_HOSTS
+                      + ".flatMap(host => host.shadowRoot.getAnimations()).length")
 
 # A stand-in for an animation someone might add one day (a pulsing "typing" line): a
 # constructed stylesheet, as the widget's own are, so the page's CSP allows it.
@@ -104,15 +106,13 @@ def tab_to(page: Page, wanted: Any, limit: int = 40) -> dict[str, Any]:
 
 @pytest.mark.parametrize("width", [1280, 320])
 def test_axe_finds_nothing_serious_with_the_chat_open(
-    context: BrowserContext, site: Site, watch: Watch, width: int,
+    page: Page, site: Site, width: int,
 ) -> None:
-    page = watched_page(context, watch)
     page.set_viewport_size({"width": width, "height": 720 if width > 320 else 568})
     conversation_with_buttons(page, site)
     # axe-core reaches into open shadow roots only; a closed root would hide the widget.
-    assert page.evaluate("""[...document.querySelectorAll(
-        '[data-support-chat], [data-support-chat-exit]')].map(h => h.shadowRoot !== null)
-        """) == [True, True]
+    assert page.evaluate(WIDGET_HOSTS + ".map(host => host.shadowRoot !== null)") \
+        == [True, True]
     results = Axe().run(page, options={"resultTypes": ["violations", "passes", "incomplete"]})
     assert serious_problems(results.response) == []
     assert {"button-name", "color-contrast", "label", "aria-allowed-attr"} \
@@ -157,7 +157,8 @@ def test_new_messages_are_added_inside_a_polite_live_log(page: Page, site: Site)
         .querySelector('[role=log]');
       window.addedToLog = [];
       new MutationObserver(changes => changes.forEach(change => change.addedNodes
-        .forEach(node => window.addedToLog.push(node.textContent)))).observe(log, {childList: true});
+        .forEach(node => window.addedToLog.push(node.textContent))))
+        .observe(log, {childList: true});
     }""")
     widget.say("someone shared my photos")
     widget.wait_for("not your fault")
@@ -168,9 +169,8 @@ def test_new_messages_are_added_inside_a_polite_live_log(page: Page, site: Site)
 
 
 def test_at_320_pixels_a_conversation_fits_without_sideways_scrolling(
-    context: BrowserContext, site: Site, watch: Watch,
+    page: Page, site: Site,
 ) -> None:
-    page = watched_page(context, watch)
     page.set_viewport_size({"width": 320, "height": 568})
     page.goto(f"{site.backend}/demo")
     widget = Widget(page)
@@ -193,9 +193,8 @@ def test_at_320_pixels_a_conversation_fits_without_sideways_scrolling(
 
 
 def test_nothing_moves_and_reduced_motion_stops_anything_added_later(
-    context: BrowserContext, site: Site, watch: Watch,
+    page: Page, site: Site,
 ) -> None:
-    page = watched_page(context, watch)
     page.goto(f"{site.backend}/demo")
     widget = Widget(page)
     widget.welcome()
