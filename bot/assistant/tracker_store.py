@@ -11,7 +11,9 @@
   decrypting and replaying every event. The copy is used only if the database still holds
   exactly what was saved (same count, newest id and newest timestamp of the session's
   events), so a message handled by another Rasa server, an erasure or a retention purge
-  is always seen.
+  is always seen. When the database holds what was saved plus newer events (the
+  conversation's last message went to another Rasa server), only those are read and
+  applied to the copy, which is what a full load would have replayed anyway.
 
 Configured in endpoints.yml as `type: bot.assistant.tracker_store.ProtectedSQLTrackerStore`.
 """
@@ -27,7 +29,12 @@ from typing import Any, List, Optional, Text, Tuple
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    Event,
+    SessionStarted,
+    deserialise_events,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -40,6 +47,13 @@ LOADED_ATTR = "_protected_store_loaded"
 
 # (number of events in the latest session, newest event id, newest timestamp)
 Fingerprint = Tuple[int, Optional[int], Optional[float]]
+_FINGERPRINT = sa.text("""
+    SELECT count(id), max(id), max(timestamp) FROM events
+    WHERE sender_id = :sender AND (
+        timestamp >= (SELECT max(timestamp) FROM events
+                      WHERE sender_id = :sender AND type_name = :started)
+        OR NOT EXISTS (SELECT 1 FROM events
+                       WHERE sender_id = :sender AND type_name = :started))""")
 
 
 class TrackerStoreConfigError(RuntimeError):
@@ -145,17 +159,22 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
             self._cache.popitem(last=False)
 
     def _fingerprint(self, session: Any, sender_id: Text) -> Fingerprint:
-        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-        count, newest_id, newest_ts = query.with_entities(
-            sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id),
-            sa.func.max(self.SQLEvent.timestamp)).order_by(None).one()
+        # Rasa's _event_query for the latest session, as plain SQL: it runs for every
+        # message, and building the ORM query cost more than running it.
+        count, newest_id, newest_ts = session.execute(_FINGERPRINT, {
+            "sender": sender_id, "started": SessionStarted.type_name}).one()
         return int(count), newest_id, newest_ts
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         cached = self._cache.pop(sender_id, None)
         with self.session_scope() as session:
-            if cached is not None and self._fingerprint(session, sender_id) == cached[0]:
-                return cached[1]  # popped: the caller owns it until it saves again
+            if cached is not None:
+                stored = self._fingerprint(session, sender_id)
+                if stored == cached[0]:
+                    return cached[1]  # popped: the caller owns it until it saves again
+                caught_up = self._catch_up(session, sender_id, cached, stored)
+                if caught_up is not None:
+                    return caught_up
             rows = self._event_query(session, sender_id,
                                      fetch_events_from_all_sessions=False).all()
             events = [self.decrypt(row.data) for row in rows]
@@ -164,6 +183,24 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         setattr(tracker, LOADED_ATTR, (len(rows), max(r.id for r in rows),
                                        max(r.timestamp or 0.0 for r in rows)))
+        return tracker
+
+    def _catch_up(self, session: Any, sender_id: Text,
+                  cached: Tuple[Fingerprint, DialogueStateTracker], stored: Fingerprint
+                  ) -> Optional[DialogueStateTracker]:
+        """The cached tracker with the events saved since by another server, if the
+        database holds exactly the cached events plus newer ones (Rasa orders events by
+        id); None when anything else changed (a new session, an erasure, a purge)."""
+        (count, newest_id, _), tracker = cached
+        if newest_id is None or stored[1] is None or stored[0] <= count:
+            return None
+        rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+                .filter(self.SQLEvent.id > newest_id).order_by(self.SQLEvent.id).all())
+        if count + len(rows) != stored[0]:
+            return None
+        for event in deserialise_events([self.decrypt(row.data) for row in rows]):
+            tracker.update(event)
+        setattr(tracker, LOADED_ATTR, stored)
         return tracker
 
     async def retrieve_full_tracker(self, conversation_id: Text

@@ -163,3 +163,59 @@ async def test_the_cache_is_bounded(tmp_path, key):
         await store.save(tracker)
     assert list(store._cache) == ["c", "d", "e"]
     assert (await store.retrieve("a")).get_slot("country") == "GB-SCT"  # from the database
+
+
+def as_dicts(tracker):
+    return [event.as_dict() for event in tracker.events]
+
+
+async def test_events_saved_elsewhere_are_applied_to_the_cached_copy(db_url, key):
+    store, other_server = store_for(db_url, key), store_for(db_url, key)
+    await store.save(conversation("ida"))
+    mine = await store.retrieve("ida")
+    mine.update(ActionExecuted("action_listen"))
+    await store.save(mine)
+    theirs = await other_server.retrieve("ida")
+    theirs.update(UserUttered("i live in ireland", {"name": "report_shared", "confidence": 1.0}))
+    theirs.update(SlotSet("country", "IE"))
+    await other_server.save(theirs)
+    again = await store.retrieve("ida")
+    assert again is mine, "the copy was brought up to date, not loaded whole"
+    assert again.get_slot("country") == "IE"
+    assert as_dicts(again) == as_dicts(await store_for(db_url, key).retrieve("ida"))
+    again.update(ActionExecuted("action_listen"))  # and it saves only what is new
+    await store.save(again)
+    assert as_dicts(await store_for(db_url, key).retrieve("ida")) == as_dicts(again)
+
+
+async def test_a_new_session_elsewhere_is_loaded_whole(db_url, key):
+    store, other_server = store_for(db_url, key), store_for(db_url, key)
+    await store.save(conversation("jo"))
+    mine = await store.retrieve("jo")
+    mine.update(ActionExecuted("action_listen"))
+    await store.save(mine)
+    theirs = await other_server.retrieve("jo")
+    theirs.update(ActionExecuted("action_session_start"))
+    theirs.update(SessionStarted())
+    theirs.update(ActionExecuted("action_listen"))
+    await other_server.save(theirs)
+    again = await store.retrieve("jo")
+    assert again is not mine
+    assert as_dicts(again) == as_dicts(await store_for(db_url, key).retrieve("jo"))
+    assert again.get_slot("country") is None
+
+
+@pytest.mark.parametrize("sessions", [0, 1, 2])
+async def test_the_fingerprint_counts_what_rasa_loads(db_url, key, sessions):
+    store = store_for(db_url, key)
+    tracker = DialogueStateTracker("kit", DOMAIN.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    for _ in range(sessions):
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(UserUttered("hi", {"name": "report_shared", "confidence": 1.0}))
+    await store.save(tracker)
+    with store.session_scope() as session:
+        rows = store._event_query(session, "kit", fetch_events_from_all_sessions=False).all()
+        assert store._fingerprint(session, "kit") == (
+            len(rows), max(r.id for r in rows), max(r.timestamp for r in rows))
