@@ -61,6 +61,18 @@ async def test_an_unknown_email_is_audited_without_the_email(client: Client) -> 
     assert "mistyped" not in str(vars(entry))
 
 
+@pytest.mark.parametrize("email", ["ana@example.org\x00", "ana\x01@example.org",
+                                   "ana@exa\x7fmple.org"])
+async def test_control_characters_in_the_email_are_a_failed_login_not_an_error(
+        client: Client, email: str) -> None:
+    await add_staff(client.app, EMAIL)
+    response = await login(client, email, "correct horse battery staple")
+    assert response.status == 200
+    assert "did not match" in await response.text()
+    assert await count(client.app, StaffSession) == 0
+    assert await _actions(client) == [("auth.login", "failed", "reason=malformed")]
+
+
 async def test_login_always_issues_a_new_session_id(client: Client) -> None:
     await add_staff(client.app, EMAIL)
     await login(client, EMAIL)

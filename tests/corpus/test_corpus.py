@@ -14,10 +14,8 @@ from tests.corpus.inputs import CORPUS
 pytestmark = pytest.mark.asyncio(loop_scope="package")
 
 # Failures found by the corpus and reported, until fixed (strict: a fix makes them fail).
-KNOWN = {
-    ("dashboard login form", "NUL bytes"):
-        "staff/login.py looks the email up as given; PostgreSQL refuses NUL: 500",
-}
+# Cases expected to fail, with the reason, until fixed (strict: a fix must remove them).
+KNOWN: dict = {}
 CASES = [pytest.param(entry, item, id=f"{entry} / {item.name}",
                       marks=[pytest.mark.xfail(reason=KNOWN[entry, item.name], strict=True)]
                       if (entry, item.name) in KNOWN else [])

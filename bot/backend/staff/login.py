@@ -31,7 +31,9 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     email = form.get("email", "").strip().lower()
     password = form.get("password", "")
     now = config[CLOCK]()
-    if not email or len(email) > 254 or len(password) > MAX_LENGTH * 4:
+    # Control characters (NUL above all, which PostgreSQL text refuses) are in no address.
+    if (not email or len(email) > 254 or len(password) > MAX_LENGTH * 4
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in email)):
         await auditing.record(request, "auth.login", outcome="failed",
                               detail="reason=malformed")
         return _render(request, error=LOGIN_FAILED)
