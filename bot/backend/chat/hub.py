@@ -115,6 +115,9 @@ class Hub:
             session.mailbox.append(frame)
             return "queued"
 
+    async def refresh(self, sender: str) -> None:
+        """Nothing to do: this process knows every session (shared.py has to ask Redis)."""
+
     def presence(self, sender: str) -> str:
         """"connected", "away" (reconnecting, messages wait), "left" or "not_connected"."""
         if sender in self._left:

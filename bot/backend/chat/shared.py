@@ -125,12 +125,14 @@ class SharedHub:
         held = self._held.setdefault(sender, _Socket(None))
         async with held.sending:
             previous, held.socket = held.socket, socket
-            await socket.send_json(greeting)
+            # Recorded before the greeting: once the widget has its session, every
+            # process reading Redis sees it connected.
             try:
                 waiting = await self._state.attach(sender)
             except _REDIS_DOWN as error:
                 self._warn("could not record a widget's connection", error)
                 waiting = []
+            await socket.send_json(greeting)
             for frame in waiting:
                 await socket.send_json(frame)
         if previous is not None and previous is not socket:
@@ -159,6 +161,16 @@ class SharedHub:
         except _REDIS_DOWN as error:
             self._warn("could not deliver a message to a widget", error)
             return "unavailable"
+
+    async def refresh(self, sender: str) -> None:
+        """Reads from Redis whether a session held elsewhere is connected, unless this
+        process holds it or heard lately; the case page awaits this, so it never shows a
+        copy older than PRESENCE_FRESH_SECONDS (the live poll refreshes in the background)."""
+        if self.has_left(sender) or sender in self._held:
+            return
+        _, heard = self._seen.get(sender, ("not_connected", -PRESENCE_FRESH_SECONDS))
+        if self._clock() - heard >= PRESENCE_FRESH_SECONDS:
+            await self._refresh_presence(sender)
 
     def presence(self, sender: str) -> str:
         """"connected", "away", "left" or "not_connected" (see the module's note)."""

@@ -26,7 +26,7 @@ from bot.backend.models import Handoff, Note, Referral, StaffUser
 from bot.backend.priority import priority_expression
 from bot.backend.security_headers import LIVE_PAGE_POLICY
 from bot.backend.staff import auditing, policy, workflow
-from bot.backend.staff.live_view import live_view
+from bot.backend.staff.live_view import live_view, refresh_presence
 from bot.backend.templating import render
 from bot.backend.transcripts import Transcript
 from bot.backend.vocab import OUTCOME_LABELS, WITHDRAWN
@@ -82,6 +82,7 @@ async def case_page(request: web.Request) -> web.StreamResponse:
         if transcript.problem is None:
             await auditing.record(request, "transcript.view", object_type="handoff",
                                   object_id=case_id)
+    await refresh_presence(request, conversation_id)
     live = live_view(request, case.handoff, case.referral, conversation_id, transcript)
     response = render("case.html", request, {
         "case": case, "transcript": transcript, "now": now, "outcomes": OUTCOME_LABELS,

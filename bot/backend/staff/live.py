@@ -17,7 +17,7 @@ from bot.backend.keys import SESSIONS, TRANSCRIPTS, USER, VAULT
 from bot.backend.models import Handoff, Referral
 from bot.backend.staff import auditing, policy
 from bot.backend.staff.cases import handoff_id
-from bot.backend.staff.live_view import presence_of
+from bot.backend.staff.live_view import presence_of, refresh_presence
 from bot.backend.templating import when
 from bot.backend.vocab import WITHDRAWN
 
@@ -53,6 +53,7 @@ async def live_feed(request: web.Request) -> web.Response:
     if new:
         await auditing.record(request, "transcript.live", object_type="handoff",
                               object_id=case_id, detail=f"messages={len(new)}")
+    await refresh_presence(request, conversation_id)
     code, text = presence_of(request, conversation_id, left_at, transcript)
     return web.json_response({
         "count": len(messages),

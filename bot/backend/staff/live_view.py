@@ -37,6 +37,12 @@ class LiveView:
     introduced_as: str
 
 
+async def refresh_presence(request: web.Request, conversation_id: str) -> None:
+    """Makes sure presence_of answers from a fresh reading for a web conversation."""
+    if channel_of(conversation_id) == "web":
+        await request.config_dict[CHAT].hub.refresh(conversation_id)
+
+
 def presence_of(request: web.Request, conversation_id: str, left_at: dt.datetime | None,
                 transcript: Transcript) -> tuple[str, str]:
     """A code and what staff are told about whether the person is there."""
