@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from bot.backend import validation as v
 
 MAX_TEXT = 4000
-# Comfortably above the longest valid frame (4,000 characters, each escaped as \uXXXX);
-# anything bigger closes the socket (1009) before it is read.
+# Comfortably above the longest valid frame (4,000 characters, each at most a six-character
+# \u escape); anything bigger closes the socket (1009) before it is read.
 MAX_FRAME_BYTES = 64 * 1024
 
 MESSAGES = {
