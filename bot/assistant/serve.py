@@ -10,7 +10,8 @@ once; replies are checked exactly as before and a bad reply fails with the same 
 
 It also applies bot/assistant/resilience.py (a gentle reply with the helplines when the
 action server or a store fails, and input checks before anything is stored) and
-bot/assistant/socketio_compat.py (replies reach socket.io clients again).
+bot/assistant/socketio_compat.py (replies reach socket.io clients again) and
+bot/assistant/atomic_lock.py (two Rasa servers never take the same Redis lock ticket).
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def apply() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
-    from bot.assistant import resilience, socketio_compat  # server modules: only when serving
+    from bot.assistant import (  # server modules: only when serving
+        atomic_lock,
+        resilience,
+        socketio_compat,
+    )
 
+    atomic_lock.apply()
     resilience.apply()
     socketio_compat.apply()
 
