@@ -195,7 +195,7 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
         if newest_id is None or stored[1] is None or stored[0] <= count:
             return None
         rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-                .filter(self.SQLEvent.id > newest_id).order_by(self.SQLEvent.id).all())
+                .filter(self.SQLEvent.id > newest_id).all())  # Rasa orders by id
         if count + len(rows) != stored[0]:
             return None
         for event in deserialise_events([self.decrypt(row.data) for row in rows]):
