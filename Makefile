@@ -17,15 +17,19 @@ export RASA_TELEMETRY_ENABLED := false
 TRAIN_DATA := data/nlu data/stories data/rules
 RESULTS    := results
 
-.PHONY: help setup train run test validate test-unit test-nlu test-stories test-e2e bench \
+.PHONY: help setup browser train run test validate test-unit test-nlu test-stories test-e2e bench \
         bench-load bench-backend test-production lock clean staff-user
 
 help:  ## list the project's commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 # --- setup ------------------------------------------------------------------------------
-setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json  ## create both environments from the lock files (idempotent)
+setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json browser  ## create both environments from the lock files, install Chromium (idempotent)
 	@echo "setup complete: Rasa env $(RASA_VENV), services env $(SVC_VENV)"
+
+# The browser tests drive Debian's Chromium (no tool ever downloads a browser of its own).
+browser:
+	@bot/tools/install-chromium.sh
 
 $(RASA_VENV)/.installed: requirements/rasa.lock bot/tools/find-python310.sh
 	@py310=$$(bot/tools/find-python310.sh) || exit 1; \
@@ -69,7 +73,7 @@ validate: setup  ## check the service directory and the Rasa training data
 
 # Tests mirror the code; each suite runs in the environment its code runs in.
 RASA_TESTS := tests/assistant tests/actions tests/directory
-SVC_TESTS  := tests/backend tests/tools tests/deploy
+SVC_TESTS  := tests/test_contract.py tests/backend tests/tools tests/deploy
 
 test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools, deployment files (services env)
 	$(RASA_VENV)/bin/pytest -q $(RASA_TESTS)

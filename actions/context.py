@@ -6,11 +6,10 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
+from bot.contract import CHANNELS
 from bot.directory import ADULT, UNDER_18, Person
 
 UNKNOWN = "unknown"
-# Channels our own gateways name in message metadata; anything else is generic.
-CHANNELS = ("telegram", "widget", "socketio", "rest")
 
 
 def _known(value: Any) -> Optional[Any]:

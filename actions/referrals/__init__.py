@@ -16,9 +16,7 @@ from actions.referrals.outbox import Outbox
 from actions.referrals.relay import Relay
 from actions.settings import Settings
 from bot.assistant.tracker_store import cipher_from_env
-
-ROUTES = ("evidence", "takedown", "hashing", "police", "law", "support", "sextortion", "human")
-RISK_FLAGS = ("crisis", "immediate_danger", "under_18", "sextortion")
+from bot.contract import RISK_FLAGS, ROUTES
 
 
 def _now() -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import List, Optional
 
-from bot.directory import Person, cached_directory
-from bot.directory.render import UNVERIFIED, service_text
+from bot.directory import ADULT, UNDER_18, Person, cached_directory
+from bot.directory import crisis
 from bot.directory.schema import Service
 
 # Marks a degraded reply in its BotUttered metadata, so it is said once per turn.
@@ -36,32 +36,17 @@ _OPENING = {
 
 def helplines(person: Person) -> List[Service]:
     """Crisis lines for the person's country, then the specialist helplines that fit them."""
-    directory = cached_directory()
-    lines = [directory.service(s) for s in directory.jurisdiction(person.country).crisis_services]
-    kinds = ("children_support",) if person.is_minor else ("iia_helpline",)
-    return lines + [s for s in directory.find(kinds, person) if s not in lines]
-
-
-def emergency_number(person: Person) -> str:
-    j = cached_directory().jurisdiction(person.country)
-    if j.provenance.is_unverified("emergency"):
-        return f"your local emergency number ({j.emergency} in many places {UNVERIFIED})"
-    return j.emergency
+    return crisis.crisis_lines(cached_directory(), person)
 
 
 def message(outage: Outage, person: Optional[Person] = None) -> str:
-    """The gentle reply for an outage, for what we know of the person (the UK if nothing)."""
-    person = person or Person()
-    parts = [_OPENING[outage],
-             f"If you are in danger right now, please call {emergency_number(person)}.",
-             "If you need to talk to someone now, these are free and confidential:",
-             "\n\n".join(service_text(s, with_summary=False) for s in helplines(person))]
-    return "\n\n".join(parts)
+    """The gentle reply for an outage, for what we know of the person (home if nothing)."""
+    return crisis.outage_text(cached_directory(), _OPENING[outage], person or Person())
 
 
 def person_from_slots(country: object, age: object, age_group: object) -> Person:
     """A Person from raw slot values, ignoring anything malformed."""
-    known = {"under_18", "adult"}
+    known = {UNDER_18, ADULT}
     try:
         years = int(age) if age is not None else None  # type: ignore[arg-type]
     except (TypeError, ValueError):

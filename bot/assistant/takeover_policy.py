@@ -24,7 +24,8 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-TAKEOVER_SLOT = "human_takeover"
+from bot.contract import TAKEOVER_SLOT
+
 ERASURE_INTENT = "delete_data"
 ERASURE_QUESTION = "utter_confirm_delete"
 # Above RulePolicy (6) and its form predictions; below the SafetyPolicy.

@@ -41,9 +41,10 @@ from sqlalchemy.engine import make_url
 
 from bot.backend.create_staff_user import create_user
 from bot.backend.settings import PROJECT_ROOT, Settings
+from bot.contract import AGE_BANDS, SITUATIONS
+from bot.contract import RISK_FLAGS as FLAGS
 
 PASSWORD = "benchmark password, not secret"
-FLAGS = ("crisis", "immediate_danger", "under_18", "sextortion")
 
 
 def event(kind: str, conversation: str) -> dict[str, Any]:
@@ -53,8 +54,8 @@ def event(kind: str, conversation: str) -> dict[str, Any]:
         "id": str(uuid.uuid4()), "kind": kind, "conversation_id": conversation,
         "channel": random.choice(("socketio", "telegram", "rest")), "created_at": now,
         "jurisdiction": random.choice(("GB-ENG", "GB-SCT", "IE", "US", None)),
-        "age_band": random.choice(("adult", "under_18", "unknown")), "role": "self",
-        "situation": random.choice(("created", "shared", "threatened", "sextortion")),
+        "age_band": random.choice(AGE_BANDS), "role": "self",
+        "situation": random.choice(SITUATIONS),
         "perpetrator": "unknown", "risk_flags": random.sample(FLAGS, random.randint(0, 2)),
         "routes_offered": ["evidence", "takedown"], "services_offered": ["stopncii"],
         "platforms": [random.choice(("instagram", "tiktok", "x", "snapchat"))],

@@ -17,11 +17,12 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.contract import TAKEOVER_KEY, TAKEOVER_ROLE_KEY, TAKEOVER_SLOT
+
 MAX_TRACKER_BYTES = 8 * 1024 * 1024
 SPEAKERS = {"user": "victim", "bot": "assistant"}
 # Bot events the backend adds during a takeover carry {"takeover": kind, "staff_role": …}.
 TAKEOVER_SPEAKERS = {"reply": "staff", "join": "note", "end": "note"}
-TAKEOVER_SLOT = "human_takeover"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _message(event: object) -> Message | None:
         return None
     metadata = event.get("metadata")
     if event["event"] == "bot" and isinstance(metadata, dict):
-        takeover, role = metadata.get("takeover"), metadata.get("staff_role")
+        takeover, role = metadata.get(TAKEOVER_KEY), metadata.get(TAKEOVER_ROLE_KEY)
         if isinstance(takeover, str) and takeover in TAKEOVER_SPEAKERS:
             return Message(TAKEOVER_SPEAKERS[takeover], text, at,
                            role if isinstance(role, str) and role.isalpha() else None)

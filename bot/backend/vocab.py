@@ -1,21 +1,24 @@
 """The fixed vocabularies shared by the ingest API, the database and the dashboard.
 
-These values are part of the contract with the action server: adding one is a change to
-both sides. Labels are what staff see; ids are what is stored.
+The values the action server sends come from `bot.contract`; the rest are the backend's
+own. Labels are what staff see; ids are what is stored.
 """
 
 from __future__ import annotations
 
-CHANNELS = ("rest", "socketio", "telegram", "widget", "other")
-JURISDICTIONS = ("GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "GB", "IE", "US", "AU", "CA", "OTHER")
-AGE_BANDS = ("under_18", "adult", "unknown")
-VICTIM_ROLES = ("self", "helper", "unknown")
-SITUATIONS = ("created", "shared", "threatened", "sextortion", "unknown")
-PERPETRATORS = ("ex_partner", "partner", "known", "stranger", "unknown")
-RISK_FLAGS = ("crisis", "immediate_danger", "under_18", "sextortion")
-ROUTES = ("evidence", "takedown", "hashing", "police", "law", "support", "sextortion", "human")
-CONTACT_METHODS = ("chat", "email", "phone", "text")
-EVENT_KINDS = ("referral", "handoff")
+# What the action server sends is defined once, in the contract every process imports.
+from bot.contract import (  # noqa: F401
+    AGE_BANDS,
+    CHANNELS,
+    CONTACT_METHODS,
+    EVENT_KINDS,
+    JURISDICTIONS,
+    PERPETRATORS,
+    RISK_FLAGS,
+    ROUTES,
+    SITUATIONS,
+    VICTIM_ROLES,
+)
 
 STAFF_ROLES = ("advisor", "supervisor", "admin")
 SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-# Jurisdiction codes: ISO 3166-1/3166-2 for the UK nations, plus two of our own:
-# "GB" (the UK when the nation is not known) and "OTHER" (anywhere else).
-UK_NATIONS = ("GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR")
-COUNTRY_CODES = UK_NATIONS + ("GB", "IE", "US", "AU", "CA", "OTHER")
+from bot.contract import JURISDICTIONS as COUNTRY_CODES
+from bot.contract import SITUATIONS as CONTRACT_SITUATIONS
+from bot.contract import UK_NATIONS
+
 # Eligibility may also say "*" (anywhere in the world).
 ELIGIBLE_CODES = COUNTRY_CODES + ("*",)
 
@@ -43,7 +43,8 @@ SERVICE_KINDS = (
     "legal_advice",
 )
 
-SITUATIONS = ("created", "shared", "threatened", "sextortion")
+# What happened, as services state what they help with ("unknown" is no situation).
+SITUATIONS = tuple(s for s in CONTRACT_SITUATIONS if s != "unknown")
 EVIDENCE_AUDIENCES = ("all", "adults", "under_18")
 
 CONTACT_FIELDS = ("phone", "text", "web", "email", "chat")

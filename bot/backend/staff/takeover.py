@@ -47,7 +47,7 @@ from bot.backend.rasa_api import RasaUnavailable
 from bot.backend.staff import auditing, policy, workflow
 from bot.backend.staff.cases import handoff_id
 from bot.backend.staff.notices import END_TEXT, join_text
-from bot.backend.transcripts import TAKEOVER_SLOT
+from bot.contract import TAKEOVER_KEY, TAKEOVER_ROLE_KEY, TAKEOVER_SLOT
 from bot.backend.validation import ValidationError, text
 
 MESSAGE_MAX = 2000
@@ -225,7 +225,7 @@ def _slot(on: bool) -> dict[str, Any]:
 
 
 def _bot(words: str, kind: str, role: str) -> dict[str, Any]:
-    return {"event": "bot", "text": words, "metadata": {"takeover": kind, "staff_role": role}}
+    return {"event": "bot", "text": words, "metadata": {TAKEOVER_KEY: kind, TAKEOVER_ROLE_KEY: role}}
 
 
 def _wants_json(request: web.Request) -> bool:
