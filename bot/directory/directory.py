@@ -15,6 +15,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.contract import ELSEWHERE, UNITED_KINGDOM, home_jurisdiction
 from bot.directory.schema import (
     FACTSHEET,
     PARSERS,
@@ -69,6 +70,8 @@ class Directory:
     jurisdictions: Tuple[Jurisdiction, ...]
     laws: Tuple[Law, ...]
     evidence: Tuple[EvidenceStep, ...]
+    # Where a person who has not said where they live is assumed to be (HOME_JURISDICTION).
+    home: str = UNITED_KINGDOM
 
     def service(self, service_id: str) -> Service:
         for s in self.services:
@@ -84,26 +87,26 @@ class Directory:
                  if wanted.intersection(s.kinds) and self.eligible(s, person)]
         return found[:limit] if limit else found
 
-    @staticmethod
-    def eligible(service: Service, person: Person) -> bool:
-        return (_country_matches(service.eligibility.countries, person.country)
+    def eligible(self, service: Service, person: Person) -> bool:
+        """The person (whose unknown country is taken as home) may use the service."""
+        return (_country_matches(service.eligibility.countries, person.country or self.home)
                 and _age_matches(service, person)
                 and (person.situation is None or person.situation in service.situations))
 
     def jurisdiction(self, code: Optional[str]) -> Jurisdiction:
-        """The person's jurisdiction; unknown means the UK, where most users are."""
-        code = code or "GB"
+        """The person's jurisdiction; unknown means the charity's home jurisdiction."""
+        code = code or self.home
         for j in self.jurisdictions:
             if j.id == code:
                 return j
         return self.jurisdiction("OTHER")
 
     def laws_for(self, code: Optional[str]) -> List[Law]:
-        codes = {code or "GB"}
-        if "GB" in codes:
+        codes = {code or self.home}
+        if UNITED_KINGDOM in codes:
             codes.update(UK_NATIONS)
         elif codes.intersection(UK_NATIONS):
-            codes.add("GB")  # a UK-wide law applies in each nation, as for services
+            codes.add(UNITED_KINGDOM)  # a UK-wide law applies in each nation, as for services
         return [law for law in self.laws if codes.intersection(law.jurisdictions)]
 
     def evidence_for(self, person: Person) -> List[EvidenceStep]:
@@ -126,16 +129,14 @@ class Directory:
         return None
 
 
-def _country_matches(eligible: Sequence[str], country: Optional[str]) -> bool:
+def _country_matches(eligible: Sequence[str], country: str) -> bool:
     if "*" in eligible:
         return True
-    if country is None:
-        country = "GB"  # the default audience: services for any UK nation apply
     if country in eligible:
         return True
     if country in UK_NATIONS:
-        return "GB" in eligible
-    if country == "GB":
+        return UNITED_KINGDOM in eligible
+    if country == UNITED_KINGDOM:
         # Nation unknown: a nation-specific service may still be the right one, and the
         # renderer names its area.
         return any(code in UK_NATIONS for code in eligible)
@@ -149,8 +150,10 @@ def _age_matches(service: Service, person: Person) -> bool:
     return low <= max_age and high >= min_age
 
 
-def load_directory(root: Optional[Path] = None) -> Directory:
-    """Reads and validates every directory file; raises DirectoryError listing all faults."""
+def load_directory(root: Optional[Path] = None, home: Optional[str] = None) -> Directory:
+    """Reads and validates every directory file; raises DirectoryError listing all faults.
+
+    `home` is the charity's own jurisdiction (default: HOME_JURISDICTION, else the UK)."""
     root = Path(root or os.environ.get("DIRECTORY_DIR") or DEFAULT_ROOT)
     checker = _Checker()
     parsed = {}
@@ -162,7 +165,7 @@ def load_directory(root: Optional[Path] = None) -> Directory:
             checker.fail(path.name, f"cannot read: {exc}")
             doc = None
         parsed[key] = tuple(_records(checker, doc, key, path.name, parse))
-    directory = Directory(**parsed)
+    directory = Directory(**parsed, home=home or home_jurisdiction())
     _check_references(checker, directory)
     _check_factsheet_sections(checker, directory, root / FACTSHEET)
     if checker.problems:
@@ -182,7 +185,7 @@ def _check_references(c: _Checker, d: Directory) -> None:
             if alias in aliases and aliases[alias] != p.id:
                 c.fail(f"platforms.yml:{p.id}", f"alias '{alias}' also used by {aliases[alias]}")
             aliases[alias] = p.id
-    for code in ("GB", "OTHER"):
+    for code in (UNITED_KINGDOM, ELSEWHERE, d.home):
         if code not in {j.id for j in d.jurisdictions}:
             c.fail("jurisdictions.yml", f"missing the '{code}' jurisdiction")
 

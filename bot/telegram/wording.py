@@ -1,14 +1,13 @@
 """What the gateway says itself, when the assistant cannot or should not be asked.
 
 Everything else a person reads comes from the assistant. Numbers are never written here:
-the apology for a failure takes the UK emergency number and crisis lines from the service
-directory, so it says exactly what the assistant's own crisis reply would.
+the apology for a failure is worded once for every process (`bot.directory.crisis`).
 """
 
 from __future__ import annotations
 
+from bot.directory.crisis import outage_text
 from bot.directory.directory import Directory
-from bot.directory.render import UNVERIFIED, checked_footer, services_text
 
 EMPTY = "I couldn't read anything in that message. Could you type it again in words?"
 TOO_LONG = ("That message is a bit long for me to read in one go. Could you send that in "
@@ -35,22 +34,11 @@ def cleared_note(seconds: float) -> str:
             "also delete the whole chat from your chat list.")
 
 
+UNAVAILABLE_OPENING = ("I'm sorry, something went wrong on my side and I can't answer right "
+                       "now. Please try again in a few minutes.")
+
+
 def unavailable(directory: Directory) -> str:
-    """The apology when the assistant cannot answer: never silence, always the crisis lines."""
-    # The gateway does not know where the person is; the assistant's default is the UK.
-    uk = directory.jurisdiction("GB")
-    emergency = (f"{uk.emergency} {UNVERIFIED}" if uk.provenance.is_unverified("emergency")
-                 else uk.emergency)
-    lines = [directory.service(s) for s in uk.crisis_services]
-    footer = checked_footer(s.provenance for s in lines)
-    parts = [
-        "I'm sorry, something went wrong on my side and I can't answer right now. Please "
-        "try again in a few minutes.",
-        f"If you are in danger right now, please call {emergency} in the UK, or your "
-        "local emergency number.",
-    ]
-    if lines:
-        parts.append("If you need to talk to someone now:\n\n" + services_text(lines))
-    if footer:
-        parts.append(footer)
-    return "\n\n".join(parts)
+    """The apology when the assistant cannot answer: never silence, always the crisis lines
+    (the gateway does not know where the person is: the charity's home jurisdiction's)."""
+    return outage_text(directory, UNAVAILABLE_OPENING)
