@@ -1,13 +1,12 @@
 """A real browser (Playwright driving Debian's Chromium): log in, claim, note, resolve.
 
-No browser is ever downloaded: the test drives the `chromium` on PATH and is skipped,
-saying why, when there is none (CI installs Debian's package).
+No browser is ever downloaded: the test drives the `chromium` on PATH (which `make setup`
+installs) and fails, saying what to run, without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import async_playwright, expect
 
 from bot.backend.main import init_app
+from tests.support.browser import CHROMIUM_ARGS, chromium_path
 
 from .support import (
     AUTH,
@@ -29,15 +29,7 @@ from .support import (
     make_settings,
 )
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
-                                                "(apt-get install chromium); CI installs it"),
-]
+pytestmark = [pytest.mark.asyncio]
 
 
 async def test_an_advisor_claims_notes_and_resolves_a_handoff_in_a_browser(
@@ -59,7 +51,7 @@ async def test_an_advisor_claims_notes_and_resolves_a_handoff_in_a_browser(
 
     problems: list[str] = []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), headless=True,
                                                    args=CHROMIUM_ARGS)
         page = await browser.new_page()
         page.on("dialog", lambda dialog: problems.append(f"dialog: {dialog.message}"))

@@ -1,15 +1,14 @@
 """Real-browser fixtures: the real stack (Rasa, actions, backend), Debian's Chromium driven
 by Playwright, a charity site on another origin, and a staff account.
 
-No browser is ever downloaded: the tests use the `chromium` on PATH and are skipped,
-saying why, when there is none (CI installs Debian's package). Every page is watched:
+No browser is ever downloaded: the tests use the `chromium` on PATH, which `make setup`
+installs; without it they fail, saying what to run (tests/support/browser.py). Every page is watched:
 a request to anywhere but our servers (and the exit page, answered locally) fails the
 test, as does any console error or uncaught exception.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -21,19 +20,13 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from bot.tools import stack as stack_tools
+from tests.support.browser import CHROMIUM_ARGS, chromium_path
 from tests.support.servers import Stack, free_port, running
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 EXIT_URL = "https://www.bbc.co.uk/weather"
 STAFF_EMAIL = "ana@example.org"
 STAFF_PASSWORD = "correct horse battery staple"
 
-if CHROMIUM is None:
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium); CI installs it",
-                allow_module_level=True)
 
 
 @dataclass
@@ -70,7 +63,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+    browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
                                          args=CHROMIUM_ARGS)
     yield browser
     browser.close()
