@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED := false
 
-TRAIN_DATA := data/nlu data/stories data/rules
+TRAIN_DATA := data/nlu data/rules data/journeys
 RESULTS    := results
 
 .PHONY: help setup browser train run test validate test-unit test-nlu test-stories test-e2e bench \

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.referrals import referrals
 
 from bot.contract import CHANNELS
 from bot.directory import ADULT, UNDER_18, Person
@@ -27,6 +30,11 @@ def person(tracker: Tracker) -> Person:
         age_group=age_group,
         situation=_known(tracker.get_slot("situation")),
     )
+
+
+def country(tracker: Tracker) -> Optional[str]:
+    """The person's jurisdiction code, if they said it."""
+    return _known(tracker.get_slot("country"))
 
 
 def is_helper(tracker: Tracker) -> bool:
@@ -57,7 +65,7 @@ def triage(tracker: Tracker) -> Dict[str, Any]:
 
 def risk_flags(tracker: Tracker) -> List[str]:
     flags = set(tracker.get_slot("risk_flags") or [])
-    if person(tracker).is_minor:
+    if person(tracker).is_minor or tracker.get_slot("image_age_group") == UNDER_18:
         flags.add("under_18")
     if tracker.get_slot("situation") == "sextortion":
         flags.add("sextortion")
@@ -66,3 +74,18 @@ def risk_flags(tracker: Tracker) -> List[str]:
 
 def known_platforms(tracker: Tracker) -> List[str]:
     return [p for p in tracker.get_slot("platforms") or [] if p not in (UNKNOWN, "other")]
+
+
+def record_offer(tracker: Tracker, routes: Iterable[str], services: Iterable[str],
+                 platforms: Iterable[str] = ()) -> List[EventType]:
+    """Logs what was offered for the referral record (codes and ids, never message text)
+    and remembers it in slots, so a handoff shows the team what the person was given."""
+    routes_offered = sorted(set(tracker.get_slot("routes_offered") or []) | set(routes))
+    services_offered = sorted(set(tracker.get_slot("services_offered") or [])
+                              | set(services))
+    referrals().record(
+        "referral", tracker.sender_id, channel(tracker), triage(tracker),
+        risk_flags(tracker), routes_offered, services_offered,
+        sorted(set(known_platforms(tracker)) | set(platforms)))
+    return [SlotSet("routes_offered", routes_offered),
+            SlotSet("services_offered", services_offered)]

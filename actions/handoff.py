@@ -14,11 +14,11 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import context
-from actions.journey import journey_context
-from actions.journeys.safety_line import emergency_number
 from actions.referrals import referrals
-from actions.replies import button
 from actions.settings import Settings
+from bot.directory import cached_directory
+from bot.directory.crisis import emergency_number
+from bot.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +75,7 @@ class ValidateHandoffForm(FormValidationAction):
         dispatcher.utter_message(
             text=f"That doesn't look like {what}. Could you check it? Or choose another way "
                  "to be contacted.",
-            buttons=[button("Reply here in this chat",
-                            '/inform_contact_method{"contact_method": "chat"}')])
+            buttons=[registry().buttons["chat_contact"].as_dict()])
         return {"handoff_contact_details": None}
 
     def validate_handoff_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
@@ -121,7 +120,8 @@ class ActionAskHandoffConfirmed(Action):
         dispatcher.utter_message(
             text="\n".join(["Here's what I'll send to the team:"] + summary_lines(tracker)
                            + ["They'll also see the options you chose here. Shall I send it?"]),
-            buttons=[button("Yes, send it", "/affirm"), button("No, don't send it", "/deny")])
+            buttons=[registry().buttons["send_note"].as_dict(),
+                     registry().buttons["do_not_send"].as_dict()])
         return []
 
 
@@ -157,7 +157,8 @@ class ActionSubmitHandoff(Action):
             "Thank you. I've passed your note to the team. Someone will contact you "
             f"{METHOD_WORDS.get(method, '')} at the time you chose.{hours}"))
         dispatcher.utter_message(text=(
-            f"If you're in danger before then, call {emergency_number(journey_context(tracker))}. "
+            "If you're in danger before then, call "
+            f"{emergency_number(cached_directory(), context.country(tracker))}. "
             "If you change your mind, just say \"cancel my request\"."))
         return reset + [SlotSet("routes_offered", routes)]
 

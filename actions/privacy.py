@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.referrals import referrals
-from actions.replies import button
 from actions.settings import Settings
+from bot.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ class ActionExplainPrivacy(Action):
         dispatcher.utter_message(
             text="You can say \"delete my data\" at any time and I'll erase this "
                  "conversation straight away.",
-            buttons=[button("Delete my data", "/delete_data"),
-                     button("Carry on", "/ask_capabilities")])
+            buttons=[registry().buttons["delete_data"].as_dict(),
+                     registry().buttons["keep_going"].as_dict()])
         return []
 
 

@@ -1,4 +1,4 @@
-"""A journey's reply: the messages to send and what was offered, for the referral record."""
+"""A reply: the messages to send and what was offered, for the referral record."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from typing import Dict, List, Optional, Sequence
 from rasa_sdk.executor import CollectingDispatcher
 
 Button = Dict[str, str]
-
-
-def button(title: str, payload: str) -> Button:
-    return {"title": title, "payload": payload}
 
 
 @dataclass

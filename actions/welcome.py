@@ -10,10 +10,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.journey import journey_context
-from actions.journeys.safety_line import emergency_number
-from actions.replies import button
 from actions.settings import Settings
+from bot.directory import cached_directory
+from bot.directory.crisis import emergency_number
+from bot.registry import registry
 
 EXIT_HINTS = {
     "telegram": "To remove my messages from this chat, send /clear. Telegram's auto-delete "
@@ -23,14 +23,6 @@ EXIT_HINTS = {
 }
 DEFAULT_EXIT_HINT = "You can close this window at any time."
 
-WELCOME_BUTTONS = [
-    button("I'm safe right now", "/affirm"),
-    button("I'm not safe", "/immediate_danger"),
-    button("What to keep as evidence", "/ask_evidence"),
-    button("Get images taken down", "/ask_takedown"),
-    button("Someone is threatening me", "/report_threat"),
-    button("Find support", "/ask_support"),
-]
 
 
 def already_welcomed(tracker: Tracker) -> bool:
@@ -44,9 +36,12 @@ class ActionWelcome(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        reg = registry()
+        menu = [b.as_dict() for b in reg.menu_buttons()]
         if already_welcomed(tracker):
-            dispatcher.utter_message(text="Hello again. I'm here.")
-            dispatcher.utter_message(response="utter_menu")
+            dispatcher.utter_message(
+                text="Hello again. I'm here. Tell me what's happened, or choose one of these.",
+                buttons=menu)
             return []
         settings = Settings.from_env()
         dispatcher.utter_message(text=(
@@ -61,7 +56,9 @@ class ActionWelcome(Action):
             + EXIT_HINTS.get(context.channel(tracker), DEFAULT_EXIT_HINT)))
         dispatcher.utter_message(
             text=(f"Are you safe right now? If you're in danger, call "
-                  f"{emergency_number(journey_context(tracker))}. Otherwise, tell me what's "
-                  "happened in your own words, or choose one of these."),
-            buttons=WELCOME_BUTTONS)
+                  f"{emergency_number(cached_directory(), context.country(tracker))}. "
+                  "Otherwise, tell me what's happened in your own words, or choose one of "
+                  "these."),
+            buttons=[reg.buttons["safe_now"].as_dict(), reg.buttons["not_safe"].as_dict()]
+            + menu)
         return []

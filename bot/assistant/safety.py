@@ -4,14 +4,21 @@ It runs after the intent classifier and the fallback classifier. On a match it r
 the flags on the message (`safety`) and makes the intent `crisis_self_harm` or
 `immediate_danger` with confidence 1.0, whatever the classifier thought, so the
 SafetyPolicy answers that very message with crisis lines or emergency numbers. The
-classifier's own ranking is kept below the override. The matched text is never logged.
+classifier's own ranking is kept below the override.
+
+It also hears negation. A crisis or danger phrase that lies inside a negated phrase ("I'm
+not suicidal", "I'm not going to hurt myself") does not count; and when a message says
+only that ("I'm not in danger, he lives abroad"), a classifier's crisis or danger intent
+gives way to its next guess, so the person's actual request is answered. Negations are
+narrow on purpose: "I'm not sure I want to be here any more" is still a crisis, and any
+crisis phrase outside a negation still flags the message. The matched text is never logged.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,6 +28,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.tokens import Span
 
 from bot.assistant import patterns, spacy_pipeline
 
@@ -29,16 +37,27 @@ logger = logging.getLogger(__name__)
 CRISIS = "crisis"
 DANGER = "danger"
 FLAG_INTENTS = {DANGER: "immediate_danger", CRISIS: "crisis_self_harm"}
+# "not_crisis": phrases that negate crisis language; "not_danger" likewise.
+NEGATION = "not_"
+PATTERN_KEYS = set(FLAG_INTENTS) | {NEGATION + flag for flag in FLAG_INTENTS}
 # Danger comes first: when someone's life is at risk right now, 999 leads the reply.
 PRECEDENCE = (DANGER, CRISIS)
+SAFETY_INTENTS = set(FLAG_INTENTS.values())
+FALLBACK_INTENT = "nlu_fallback"
 SAFETY_KEY = "safety"
 
 
+def _within(span: Span, negation: Span) -> bool:
+    return negation.start <= span.start and span.end <= negation.end
+
+
 def load_patterns(path: Path) -> Dict[str, List[str]]:
-    """Reads and checks the pattern file: a mapping of flag to a list of phrases."""
+    """Reads and checks the pattern file: flag (or "not_" + flag) to a list of phrases."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or set(data) != set(FLAG_INTENTS):
-        raise ValueError(f"{path}: expected exactly the keys {sorted(FLAG_INTENTS)}")
+    if (not isinstance(data, dict) or not set(FLAG_INTENTS) <= set(data)
+            or not set(data) <= PATTERN_KEYS):
+        raise ValueError(f"{path}: expected the keys {sorted(FLAG_INTENTS)}, and optionally "
+                         f"{sorted(PATTERN_KEYS - set(FLAG_INTENTS))}")
     for flag, phrases in data.items():
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             raise ValueError(f"{path}: '{flag}' must be a list of phrases")
@@ -75,24 +94,50 @@ class SafetyMatcher(GraphComponent):
     ) -> "SafetyMatcher":
         return cls(config)
 
+    def assess(self, text: str) -> Tuple[List[str], List[str]]:
+        """(flags, negated): the safety flags a text raises, most urgent first, and the
+        flags it explicitly negates without raising them."""
+        doc = spacy_pipeline.analyse(self.nlp, text)
+        found = patterns.matches(self.matcher, doc, longest_only=False)
+        negations = {flag: [span for label, span in found if label == NEGATION + flag]
+                     for flag in FLAG_INTENTS}
+        raised = {label for label, span in found if label in FLAG_INTENTS
+                  and not any(_within(span, n) for n in negations[label])}
+        flags = [flag for flag in PRECEDENCE if flag in raised]
+        negated = [flag for flag in PRECEDENCE if negations[flag] and flag not in raised]
+        return flags, negated
+
     def flags(self, text: str) -> List[str]:
         """The safety flags a text raises, most urgent first."""
-        doc = spacy_pipeline.analyse(self.nlp, text)
-        found = {label for label, _ in patterns.matches(self.matcher, doc, longest_only=False)}
-        return [flag for flag in PRECEDENCE if flag in found]
+        return self.assess(text)[0]
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            flags = self.flags(text) if text and not text.startswith("/") else []
+            flags, negated = (self.assess(text) if text and not text.startswith("/")
+                              else ([], []))
             message.set(SAFETY_KEY, {"flags": flags}, add_to_output=True)
             if flags:
                 self._override_intent(message, FLAG_INTENTS[flags[0]])
                 logger.info("safety matcher raised flags %s", flags)
+            elif negated:
+                self._demote_intents(message, {FLAG_INTENTS[f] for f in negated})
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+    @staticmethod
+    def _demote_intents(message: Message, negated: set) -> None:
+        """A negated crisis or danger intent gives way to the classifier's next guess."""
+        intent = (message.get(INTENT) or {}).get("name")
+        if intent not in negated:
+            return
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get("name") not in SAFETY_INTENTS]
+        fallback = {"name": FALLBACK_INTENT, "confidence": 1.0}
+        message.set(INTENT, ranking[0] if ranking else fallback, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     @staticmethod
     def _override_intent(message: Message, intent_name: str) -> None:

@@ -21,6 +21,8 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.tokens import Span
+from spacy.util import filter_spans
 
 from bot.assistant import patterns, spacy_pipeline
 from bot.directory import load_directory
@@ -38,29 +40,87 @@ _NUMBER_WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
 }
 _AGE_VALUE = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
-_AGE_PATTERNS = (
-    # "i'm 15", "she is 14", "my son's 13", "aged 16", "age: 17"
-    re.compile(r"\b(?:i'?m|i am|im|she'?s|he'?s|they'?re|she is|he is|they are|is|was|"
-               r"aged?:?|age is)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?" + _AGE_VALUE
-               + r"\b(?!\s*(?:-|\.)?\s*" + _UNITS + r")(?!\s*(?:\d|:))"),
-    # "15 years old", "15yo", "15 y/o", "a 15 year old"
+_NOT_A_QUANTITY = r"\b(?!\s*(?:-|\.)?\s*" + _UNITS + r")(?!\s*(?:\d|:))"
+_HEDGE = r"(?:only\s+|just\s+|nearly\s+|almost\s+|about\s+)?"
+_FIRST_PERSON = r"(?:i'?m|i am|im)"
+_OTHERS_NOW = r"(?:she'?s|he'?s|they'?re|she is|he is|they are|is|aged?:?|age is)"
+# Ages now: "i'm 15", "she is 14", "my son's 13", "aged 16", "15 years old", "15yo", or a
+# message that is only an age (the answer to "how old are you?").
+_NOW_FIRST_PERSON = re.compile(r"\b" + _FIRST_PERSON + r"\s+" + _HEDGE + _AGE_VALUE
+                               + _NOT_A_QUANTITY)
+_NOW_OTHERS = (
+    re.compile(r"\b" + _OTHERS_NOW + r"\s+" + _HEDGE + _AGE_VALUE + _NOT_A_QUANTITY),
     re.compile(r"\b" + _AGE_VALUE + r"\s*(?:-\s*)?(?:years?|yrs?|yr)[\s-]*old\b"),
     re.compile(r"\b(\d{1,2})\s*(?:yo|y/o|y\.o\.)\b"),
-    # the whole message is an age, as an answer to "how old are you?"
     re.compile(r"^\s*" + _AGE_VALUE + r"\s*[.!]?\s*$"),
 )
+# Ages in the past, which is the age in the images: "when i was 15", "she was 14 in them",
+# "taken at 15". Someone else's past age counts only when it is under 18 ("he was 25" may
+# be the man who did it), so a misreading can only make the advice safer for a child.
+_THEN_FIRST_PERSON = re.compile(r"\b(?:i|we)\s+(?:was|were)\s+" + _HEDGE + _AGE_VALUE
+                                + r"(?:\s*(?:years?|yrs?)[\s-]*old)?" + _NOT_A_QUANTITY)
+_THEN_OTHERS = (
+    re.compile(r"\b(?:she|he|they|who|(?:my|our|her|his)\s+\w+)\s+(?:was|were)\s+" + _HEDGE + _AGE_VALUE
+               + r"(?:\s*(?:years?|yrs?)[\s-]*old)?" + _NOT_A_QUANTITY),
+    re.compile(r"\b(?:taken|made|sent|from)\s+(?:at|when)\s+(?:the\s+age\s+of\s+)?"
+               + _AGE_VALUE + _NOT_A_QUANTITY),
+)
 MIN_AGE, MAX_AGE = 5, 99
+# Entities whose values are not alternatives: a story is often several of these at once.
+MULTI_VALUED = {"happened", "possible_country"}
+ADULT_AGE = 18
 
 
-def find_age(text: str) -> Optional[Tuple[int, int, int]]:
-    """(age, start, end) of the first plausible age in lower-case text, or None."""
-    for pattern in _AGE_PATTERNS:
+def _ages(patterns, text: str, taken: List[Tuple[int, int]]) -> List[Tuple[int, int, int]]:
+    found = []
+    for pattern in patterns:
         for match in pattern.finditer(text):
             raw = match.group(1)
             age = _NUMBER_WORDS.get(raw) if not raw.isdigit() else int(raw)
-            if age is not None and MIN_AGE <= age <= MAX_AGE:
-                return age, match.start(1), match.end(1)
-    return None
+            span = (match.start(1), match.end(1))
+            if age is None or not MIN_AGE <= age <= MAX_AGE:
+                continue
+            if any(start < span[1] and span[0] < end for start, end in taken):
+                continue
+            taken.append(span)
+            found.append((age, span[0], span[1]))
+    return found
+
+
+def find_ages(text: str) -> Tuple[Optional[Tuple[int, int, int]], Optional[Tuple[int, int, int]]]:
+    """(age now, age in the images), each (age, start, end) or None, in lower-case text.
+
+    Past tense is the age in the images. Of several ages now, the person's own ("i'm 15")
+    wins; otherwise the youngest, so that a misreading errs towards a child's routes."""
+    taken: List[Tuple[int, int]] = []
+    then_own = _ages((_THEN_FIRST_PERSON,), text, taken)
+    then_others = [a for a in _ages(_THEN_OTHERS, text, taken) if a[0] < ADULT_AGE]
+    now_own = _ages((_NOW_FIRST_PERSON,), text, taken)
+    now_others = _ages(_NOW_OTHERS, text, taken)
+    now = now_own[0] if now_own else (min(now_others) if now_others else None)
+    then = min(then_own + then_others) if then_own or then_others else None
+    return now, then
+
+
+def find_age(text: str) -> Optional[Tuple[int, int, int]]:
+    """(age, start, end) of the person's age now in lower-case text, or None."""
+    return find_ages(text)[0]
+
+
+def _longest_per_entity(found: List[Tuple[str, Span]]) -> List[Tuple[str, Span]]:
+    """The longest match where two of one entity overlap ("take it down do" is a service,
+    not a takedown), while different entities may share words ("unless I pay" is both a
+    threat and a demand)."""
+    by_entity: Dict[str, List[Span]] = {}
+    for label, span in found:
+        entity = label.split(":", 1)[0].replace("_after_preposition", "")
+        by_entity.setdefault(label if entity in MULTI_VALUED else entity, []).append(span)
+    kept = [span for spans in by_entity.values() for span in filter_spans(spans)]
+    return [(span.label_, span) for span in sorted(kept, key=lambda s: s.start)]
+
+
+def _group(years: int) -> str:
+    return "under_18" if years < ADULT_AGE else "adult"
 
 
 def _entity(name: str, value: Any, start: int, end: int) -> Dict[str, Any]:
@@ -89,7 +149,8 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
             spacy_pipeline.resolve(config["patterns"]).read_text(encoding="utf-8"))
         directory = load_directory(spacy_pipeline.resolve(config["directory"]))
         self.names = patterns.build_matcher(
-            self.nlp, self._name_phrases(directory, data.get("places") or {}), attr="LOWER")
+            self.nlp, self._name_phrases(directory, data.get("places") or {},
+                                         data.get("ambiguous_places") or {}), attr="LOWER")
         self.phrases = patterns.build_matcher(self.nlp, self._phrases(data["phrases"]))
 
     @property
@@ -107,8 +168,8 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
         return cls(config, execution_context.node_name)
 
     @staticmethod
-    def _name_phrases(directory: Any, places: Dict[str, List[str]]
-                      ) -> Iterable[Tuple[str, str]]:
+    def _name_phrases(directory: Any, places: Dict[str, List[str]],
+                      ambiguous: Dict[str, List[str]]) -> Iterable[Tuple[str, str]]:
         for platform in directory.platforms:
             for alias in set(platform.aliases) | {platform.id}:
                 if len(alias) <= SHORT_ALIAS:
@@ -121,6 +182,9 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
         for code, names in places.items():
             for place in names:
                 yield f"country:{code}", f"({place})"
+        # A place of two countries is a possible country of each ("possible_country").
+        for place, codes in ambiguous.items():
+            yield f"possible_country:{'|'.join(codes)}", f"({place})"
 
     @staticmethod
     def _phrases(spec: Dict[str, Dict[str, List[str]]]) -> Iterable[Tuple[str, str]]:
@@ -135,17 +199,21 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
         doc = spacy_pipeline.analyse(self.nlp, text)
         found: List[Dict[str, Any]] = []
         for matcher in (self.names, self.phrases):
-            for label, span in patterns.matches(matcher, doc):
+            for label, span in _longest_per_entity(patterns.matches(matcher, doc,
+                                                                    longest_only=False)):
                 entity, value = label.split(":", 1)
                 if entity == "platform_after_preposition":
                     entity, span = "platform", span[1:]
-                found.append(_entity(entity, value, span.start_char, span.end_char))
-        age = find_age(lowered)
-        if age:
-            years, start, end = age
+                for one in value.split("|") if entity == "possible_country" else [value]:
+                    found.append(_entity(entity, one, span.start_char, span.end_char))
+        now, then = find_ages(lowered)
+        if now:
+            years, start, end = now
             found.append(_entity("age", years, start, end))
-            found.append(_entity("age_group", "under_18" if years < 18 else "adult",
-                                 start, end))
+            found.append(_entity("age_group", _group(years), start, end))
+        if then:
+            years, start, end = then
+            found.append(_entity("image_age_group", _group(years), start, end))
         unique: Dict[Tuple[str, Any], Dict[str, Any]] = {}
         for e in sorted(found, key=lambda e: e["start"]):
             unique.setdefault((e["entity"], e["value"]), e)

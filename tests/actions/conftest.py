@@ -22,8 +22,9 @@ from actions import referrals as referrals_module
 from actions.referrals.outbox import Outbox
 from tests.actions.fake_backend import FakeBackend
 
-SLOTS = ["age_group", "age", "country", "role", "perpetrator", "situation", "platforms",
-         "groups", "journey", "risk_flags", "routes_offered", "services_offered",
+SLOTS = ["age_group", "age", "image_age_group", "country", "role", "perpetrator", "situation",
+         "platforms", "groups", "topic", "question", "asked", "declined", "risk_flags",
+         "routes_offered", "services_offered",
          "handoff_consent", "handoff_contact_method", "handoff_contact_details",
          "handoff_safe_time", "handoff_summary", "handoff_confirmed", "requested_slot"]
 
@@ -32,14 +33,22 @@ def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "hi",
                  intent: str = "greet", flags: Optional[List[str]] = None,
                  active_loop: Optional[str] = None, channel: Optional[str] = None,
                  events: Optional[List[Dict[str, Any]]] = None,
-                 sender: str = "conversation-1") -> Tracker:
+                 sender: str = "conversation-1",
+                 entities: Optional[Dict[str, Any]] = None,
+                 ranking: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+    """A tracker whose latest message is `text`; `entities` maps names to a value or a
+    list of values. The message is also the last user event, as in a real tracker."""
     values = {name: None for name in SLOTS}
     values.update(slots or {})
+    found = [{"entity": name, "value": v} for name, value in (entities or {}).items()
+             for v in (value if isinstance(value, list) else [value])]
     message = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-               "entities": [], "metadata": {"channel": channel} if channel else {}}
+               "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
+               "entities": found, "metadata": {"channel": channel} if channel else {}}
     if flags is not None:
         message["safety"] = {"flags": flags}
-    return Tracker(sender, values, message, events or [], False, None,
+    events = list(events or []) + [{"event": "user", "text": text, "parse_data": message}]
+    return Tracker(sender, values, message, events, False, None,
                    {"name": active_loop} if active_loop else {}, "action_listen")
 
 

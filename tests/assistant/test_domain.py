@@ -17,9 +17,16 @@ def domain():
     return Domain.load(str(ROOT / "domain"))
 
 
+NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + sorted(
+    p for p in (ROOT / "data" / "journeys").glob("*/*.yml") if "nlu:" in p.read_text())
+
+
 @pytest.fixture(scope="module")
 def training():
-    return load_data(str(ROOT / "data" / "nlu"))
+    data = load_data(str(NLU_FILES[0]))
+    for path in NLU_FILES[1:]:
+        data = data.merge(load_data(str(path)))
+    return data
 
 
 @pytest.fixture(scope="module")

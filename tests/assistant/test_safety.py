@@ -83,6 +83,51 @@ def test_ordinary_messages_are_not_flagged(matcher, text):
     assert matcher.flags(text) == []
 
 
+NEGATED = [
+    ("I'm not suicidal", "crisis"),
+    ("I'm not going to hurt myself, I just need it removed", "crisis"),
+    ("i would never kill myself, i just want them gone", "crisis"),
+    ("im not thinking about suicide or anything", "crisis"),
+    ("I'm not in danger, he lives abroad", "danger"),
+    ("no immediate danger, he's in another country", "danger"),
+]
+STILL_CRISIS = [
+    "I'm not sure I want to be here any more",
+    "i'm not suicidal but i cant cope anymore",
+    "not sure if i want to live",
+    "i'm not in danger but i want to die",
+]
+
+
+@pytest.mark.parametrize("text,flag", NEGATED)
+def test_negated_language_is_not_flagged(matcher, text, flag):
+    flags, negated = matcher.assess(text)
+    assert flags == [] and negated == [flag]
+
+
+@pytest.mark.parametrize("text", STILL_CRISIS)
+def test_doubt_and_crisis_outside_a_negation_still_flag(matcher, text):
+    assert "crisis" in matcher.flags(text)
+
+
+def test_a_negated_crisis_gives_way_to_the_classifiers_next_guess(matcher):
+    message = Message(data={"text": "I'm not suicidal, I just want the pics taken down"})
+    ranking = [{"name": "crisis_self_harm", "confidence": 0.6},
+               {"name": "ask_takedown", "confidence": 0.3}]
+    message.set("intent", ranking[0], add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    [message] = matcher.process([message])
+    assert message.get("intent")["name"] == "ask_takedown"
+    assert message.get("safety") == {"flags": []}
+    assert all(r["name"] != "crisis_self_harm" for r in message.get("intent_ranking"))
+
+
+def test_a_negation_does_not_touch_other_intents(matcher):
+    [message] = matcher.process([_message("I'm not in danger, how do I report it",
+                                          "ask_takedown")])
+    assert message.get("intent")["name"] == "ask_takedown"
+
+
 def test_danger_leads_when_both(matcher):
     assert matcher.flags("he's outside and I want to die") == ["danger", "crisis"]
 
@@ -132,7 +177,12 @@ def test_pattern_file_is_checked(tmp_path):
     bad.write_text("crisis: [want to die]\n")
     with pytest.raises(ValueError):
         load_patterns(bad)
-    assert set(load_patterns(resolve("data/patterns/safety.yml"))) == {"crisis", "danger"}
+    unknown = tmp_path / "q.yml"
+    unknown.write_text("crisis: [want to die]\ndanger: [he is outside]\nmaybe: [x]\n")
+    with pytest.raises(ValueError):
+        load_patterns(unknown)
+    assert set(load_patterns(resolve("data/patterns/safety.yml"))) == {
+        "crisis", "danger", "not_crisis", "not_danger"}
 
 
 def _dev(name):

@@ -1,0 +1,150 @@
+"""The intent resolver: what the classifier was unsure of, settled by what was said.
+
+It runs after the safety matcher and never touches a crisis or danger intent. Two cases:
+
+- A button title typed as text ("Get images taken down") means exactly its button: the
+  intent and entities of its payload, from the journey registry and the domain's responses.
+- A message the classifier took for small talk or did not understand (a greeting, "ok",
+  the fallback...) but which names a topic ("which police do I contact?"), tells what
+  happened ("hi, my ex posted pics of me") or gives a fact ("19, cardiff") becomes a
+  question on that topic, a story, or facts given: understood means acted on.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.assistant import spacy_pipeline
+from bot.assistant.safety import SAFETY_INTENTS
+from bot.registry import parse as parse_registry
+from bot.registry import parse_payload
+
+NAME = "IntentResolver"
+# Intents that say nothing about the person's situation: a message with content and one
+# of these was misread. "deny" is not one: "no, not the police" names a topic it refuses.
+WEAK_INTENTS = {"greet", "goodbye", "thank", "affirm", "unsure", "out_of_scope",
+                "ask_capabilities", "bot_challenge", "nlu_fallback"}
+# A topic named in words, and the intent that asks about it; earlier wins when several are
+# named ("what do I keep before I report it?" is about evidence).
+TOPIC_INTENTS = {"hashing": "ask_hashing", "evidence": "ask_evidence",
+                 "police": "ask_police", "law": "ask_law", "takedown": "ask_takedown",
+                 "privacy": "ask_privacy", "human": "request_human",
+                 "support": "ask_support"}
+STORY_INTENT = "tell_story"
+FACTS_INTENT = "inform"
+FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
+                 "platform", "group"}
+
+
+def title_key(text: str) -> str:
+    """A title as people type it: case, punctuation and spacing do not matter."""
+    return " ".join(re.sub(r"[^\w\s]", " ", spacy_pipeline.normalise(text)
+                           .replace("'", "")).split())
+
+
+def domain_buttons(domain_dir: Path) -> Iterable[Tuple[str, str]]:
+    """(title, payload) of every button in the domain's responses."""
+    for path in sorted(domain_dir.rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for variations in (data.get("responses") or {}).values():
+            for variation in variations or []:
+                for button in variation.get("buttons") or []:
+                    # Rasa's response templates escape braces as {{ }}.
+                    yield (str(button["title"]),
+                           str(button["payload"]).replace("{{", "{").replace("}}", "}"))
+
+
+def button_titles(domain_dir: Path, registry_path: Path) -> Dict[str, Tuple[str, str]]:
+    """title key -> (title, payload) for every button the assistant offers."""
+    registry = parse_registry(yaml.safe_load(registry_path.read_text(encoding="utf-8")))
+    pairs = [(b.title, b.payload) for b in registry.all_buttons()]
+    pairs += list(domain_buttons(domain_dir))
+    titles: Dict[str, Tuple[str, str]] = {}
+    for title, payload in pairs:
+        if not payload.startswith("/"):
+            continue  # a button that sends plain text is understood as that text
+        previous = titles.setdefault(title_key(title), (title, payload))
+        if previous[1] != payload:
+            raise ValueError(f"the button title '{title}' has two payloads: "
+                             f"{previous[1]} and {payload}")
+    return titles
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class IntentResolver(GraphComponent):
+    """Typed button titles, and topics, stories or facts the classifier missed."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"domain": "domain", "registry": "data/journeys/registry.yml"}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.titles = button_titles(spacy_pipeline.resolve(config["domain"]),
+                                    spacy_pipeline.resolve(config["registry"]))
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "IntentResolver":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = (message.get(INTENT) or {}).get("name")
+            if not text or text.startswith("/") or intent in SAFETY_INTENTS:
+                continue
+            button = self.titles.get(title_key(text))
+            parsed = parse_payload(button[1]) if button else None
+            if parsed:
+                self._as_button(message, *parsed)
+            elif intent in WEAK_INTENTS:
+                resolved = self.resolve(message.get(ENTITIES) or [])
+                if resolved:
+                    _set_intent(message, resolved)
+        return messages
+
+    @staticmethod
+    def resolve(entities: List[Dict[str, Any]]) -> Optional[str]:
+        """The intent a misread message's entities show: a topic, a story, or facts."""
+        found = {e.get("entity") for e in entities}
+        topics = {e.get("value") for e in entities if e.get("entity") == "topic"}
+        for topic, intent in TOPIC_INTENTS.items():
+            if topic in topics:
+                return intent
+        if "happened" in found:
+            return STORY_INTENT
+        if found & FACT_ENTITIES:
+            return FACTS_INTENT
+        return None
+
+    @staticmethod
+    def _as_button(message: Message, intent: str, entities: Dict[str, Any]) -> None:
+        text = message.get(TEXT) or ""
+        _set_intent(message, intent)
+        message.set(ENTITIES, [
+            {"entity": name, "value": value, "start": 0, "end": len(text),
+             "confidence_entity": 1.0, "extractor": NAME}
+            for name, value in entities.items()], add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+def _set_intent(message: Message, intent: str) -> None:
+    chosen = {"name": intent, "confidence": 1.0}
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
