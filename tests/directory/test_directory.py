@@ -371,7 +371,7 @@ def test_removal_time_limits_and_where_to_escalate(d):
     assert d.takedown_rules("AU")[0][1].hours == 24
     assert d.takedown_rules("AU")[0][1].escalation == ("esafety",)
     assert {r.id for r, _ in d.takedown_rules("GB-ENG")} == {"uk_48_hour_removal"}
-    assert d.takedown_rules("GB-ENG")[0][1].escalation == ("revenge_porn_helpline",)
+    assert d.takedown_rules("GB-ENG")[0][1].escalation == ("revenge_porn_helpline", "report_remove")
     # X's 48 hours is the US law's: it does not apply elsewhere.
     assert "x" not in {r.id for r, _ in d.takedown_rules("IE")}
     assert d.law("us_take_it_down_act").takedown.applies_from == "2026-05-19"
