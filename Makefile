@@ -17,8 +17,8 @@ export RASA_TELEMETRY_ENABLED := false
 TRAIN_DATA := data/nlu data/rules data/journeys
 RESULTS    := results
 
-.PHONY: help setup browser train run test validate test-unit test-nlu test-stories test-e2e bench \
-        bench-load bench-backend test-production lock clean staff-user
+.PHONY: help setup browser train run test validate check-directory test-unit test-nlu \
+        test-stories test-e2e bench bench-load bench-backend test-production lock clean staff-user
 
 help:  ## list the project's commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,6 +70,12 @@ test: validate train test-unit test-nlu test-stories test-e2e test-production  #
 validate: setup  ## check the service directory and the Rasa training data
 	$(RASA_PY) -m bot.tools.validate_directory
 	$(RASA) data validate --data $(TRAIN_DATA) --domain domain --config config.yml
+
+# A report for whoever keeps the directory current; what a check found goes in
+# data/directory/checks.md. MAX_AGE_DAYS=N changes the limit, AS_OF=YYYY-MM-DD the day.
+check-directory: setup  ## report directory entries last checked >180 days ago and unverified facts, with sources (a report: exits 0)
+	$(RASA_PY) -m bot.tools.check_directory --max-age-days $(or $(MAX_AGE_DAYS),180) \
+	  $(if $(AS_OF),--as-of $(AS_OF))
 
 # Tests mirror the code; each suite runs in the environment its code runs in.
 RASA_TESTS := tests/assistant tests/actions tests/directory

@@ -16,10 +16,10 @@ CHANNELS = ("rest", "socketio", "telegram", "widget", "other")
 
 # --- jurisdictions: ISO 3166-1 codes, ISO 3166-2 for the UK nations, plus two of our own:
 # "GB" (the UK when the nation is not known) and "OTHER" (anywhere the directory has no
-# entry for).
+# entry for). Every code has an entry in data/directory/jurisdictions.yml.
 UK_NATIONS = ("GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR")
 JURISDICTIONS = UK_NATIONS + (
-    "GB", "IE", "US", "AU", "CA", "OTHER")
+    "GB", "IE", "US", "AU", "CA", "NZ", "IN", "PK", "NG", "ZA", "PH", "KE", "OTHER")
 UNITED_KINGDOM = "GB"
 ELSEWHERE = "OTHER"
 # Where a person who has not said where they live is assumed to be: the charity's own

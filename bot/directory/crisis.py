@@ -30,12 +30,21 @@ def crisis_lines(directory: Directory, person: Person = Person()) -> List[Servic
     return lines + [s for s in directory.find(kinds, person) if s not in lines]
 
 
+NO_CRISIS_LINE = ("We have not yet confirmed a crisis line where you are. If you are "
+                  "thinking about suicide or hurting yourself, please call your local "
+                  "emergency number or go to the nearest hospital.")
+
+
 def outage_text(directory: Directory, opening: str, person: Person = Person()) -> str:
     """What to say when the assistant cannot answer: the apology given, then the
-    emergency number and the crisis lines. Never silence."""
+    emergency number and the crisis lines (or, where none is confirmed, that). Never
+    silence."""
+    lines = crisis_lines(directory, person)
+    talk = (["If you need to talk to someone now, these are free and confidential:",
+             "\n\n".join(service_text(s, with_summary=False) for s in lines)]
+            if lines else [NO_CRISIS_LINE])
     return "\n\n".join([
         opening,
         f"If you are in danger right now, please call {emergency_number(directory, person.country)}.",
-        "If you need to talk to someone now, these are free and confidential:",
-        "\n\n".join(service_text(s, with_summary=False) for s in crisis_lines(directory, person)),
+        *talk,
     ])

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
 from bot.contract import ELSEWHERE, UNITED_KINGDOM, home_jurisdiction
 from bot.directory.schema import (
+    ADULTS_ONLY,
     FACTSHEET,
     PARSERS,
     UK_NATIONS,
@@ -26,6 +27,7 @@ from bot.directory.schema import (
     Law,
     Platform,
     Service,
+    Takedown,
     _Checker,
     _records,
 )
@@ -44,6 +46,10 @@ class Person:
     age: Optional[int] = None
     age_group: Optional[str] = None    # "under_18" | "adult"
     situation: Optional[str] = None    # a schema.SITUATIONS value
+    # The age of the person affected when the image was taken ("under_18" | "adult"),
+    # where they said; and whether someone else (a parent, a friend) is asking for them.
+    age_in_image: Optional[str] = None
+    helper: bool = False
 
     def age_range(self) -> Tuple[int, int]:
         if self.age is not None:
@@ -62,6 +68,19 @@ class Person:
     def is_adult(self) -> bool:
         return self.age_range()[0] >= 18
 
+    @property
+    def needs_child_safe_advice(self) -> bool:
+        """Advice must not involve handling the image: someone is helping, or the person in
+        the image is, or may have been, under 18 when it was taken.
+
+        Only an adult asking for themselves, about an image not known to show them under
+        18, gets the adult steps (which still say they are only for images of adults)."""
+        if self.helper or self.age_in_image == UNDER_18 or self.is_minor:
+            return True
+        if self.age_in_image == ADULT:
+            return False
+        return not self.is_adult
+
 
 @dataclass(frozen=True)
 class Directory:
@@ -78,6 +97,12 @@ class Directory:
             if s.id == service_id:
                 return s
         raise KeyError(service_id)
+
+    def law(self, law_id: str) -> Law:
+        for law in self.laws:
+            if law.id == law_id:
+                return law
+        raise KeyError(law_id)
 
     def find(self, kinds: Iterable[str], person: Person = Person(),
              limit: Optional[int] = None) -> List[Service]:
@@ -109,14 +134,36 @@ class Directory:
             codes.add(UNITED_KINGDOM)  # a UK-wide law applies in each nation, as for services
         return [law for law in self.laws if codes.intersection(law.jurisdictions)]
 
-    def evidence_for(self, person: Person) -> List[EvidenceStep]:
-        """Evidence steps for this person; unknown age gets both adult and under-18 steps."""
-        audiences = {"all"}
-        if not person.is_adult:
-            audiences.add("under_18")
-        if not person.is_minor:
-            audiences.add("adults")
+    def evidence_for(self, person: Person = Person(),
+                     child_safe: Optional[bool] = None) -> List[EvidenceStep]:
+        """Evidence steps for this person, in directory order.
+
+        Child-safe advice (`child_safe`, else `person.needs_child_safe_advice`: a helper,
+        an unknown age, or anyone under 18 in the image) gets the "under_18" steps and
+        never an "adults" step, the only steps that may mention handling the image."""
+        if child_safe is None:
+            child_safe = person.needs_child_safe_advice
+        audiences = {"all", "under_18" if child_safe else ADULTS_ONLY}
         return [step for step in self.evidence if step.audience in audiences]
+
+    def evidence_step(self, step_id: str) -> EvidenceStep:
+        """One evidence step by id (KeyError if there is none)."""
+        for step in self.evidence:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def takedown_rules(self, code: Optional[str]) -> List[Tuple[Union[Law, Platform], Takedown]]:
+        """Removal time limits that apply in a place: its laws', and platforms' that apply
+        there (a platform's limit without countries applies everywhere)."""
+        place = code or self.home
+        rules: List[Tuple[Union[Law, Platform], Takedown]] = [
+            (law, law.takedown) for law in self.laws_for(place) if law.takedown]
+        for platform in self.platforms:
+            t = platform.takedown
+            if t and (not t.countries or _country_matches(t.countries, place)):
+                rules.append((platform, t))
+        return rules
 
     def stopncii_partners(self) -> List[Platform]:
         return [p for p in self.platforms if p.stopncii_partner]
@@ -188,6 +235,18 @@ def _check_references(c: _Checker, d: Directory) -> None:
     for code in (UNITED_KINGDOM, ELSEWHERE, d.home):
         if code not in {j.id for j in d.jurisdictions}:
             c.fail("jurisdictions.yml", f"missing the '{code}' jurisdiction")
+    place_aliases = {}
+    for j in d.jurisdictions:
+        for alias in j.aliases:
+            if alias in place_aliases and place_aliases[alias] != j.id:
+                c.fail(f"jurisdictions.yml:{j.id}",
+                       f"alias '{alias}' also used by {place_aliases[alias]}")
+            place_aliases[alias] = j.id
+    for name, records in (("laws.yml", d.laws), ("platforms.yml", d.platforms)):
+        for record in records:
+            for sid in (record.takedown.escalation if record.takedown else ()):
+                if sid not in service_ids:
+                    c.fail(f"{name}:{record.id}", f"unknown escalation service '{sid}'")
 
 
 def _slug(heading: str) -> str:

@@ -6,9 +6,17 @@ never shown as if it were certain; an unverified number comes after the web addr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable, List, Optional
 
-from bot.directory.schema import EvidenceStep, Law, Platform, Provenance, Service
+from bot.directory.schema import (
+    EvidenceStep,
+    Jurisdiction,
+    Law,
+    Platform,
+    Provenance,
+    Service,
+)
 
 UNVERIFIED = "(not yet confirmed, please check the website)"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -23,7 +31,8 @@ def service_text(service: Service, with_summary: bool = True) -> str:
     """One service: name, what it does, then ways to reach it, best-confirmed first."""
     p = service.provenance
     c = service.contact
-    head = f"{service.name}: {service.summary}" if with_summary else service.name
+    summary = _mark(service.summary, p, "summary")
+    head = f"{service.name}: {summary}" if with_summary else service.name
     ways: List[str] = []
     if c.phone and not p.is_unverified("phone"):
         ways.append(f"Call {c.phone}")
@@ -65,13 +74,42 @@ def platform_text(platform: Platform) -> str:
     return text
 
 
-def law_text(law: Law) -> str:
-    text = f"{law.title}\n{law.summary}"
-    for fact, note in (("in_force", "(the date it came into force is not yet confirmed)"),
-                       ("summary", UNVERIFIED)):
-        if law.provenance.is_unverified(fact):
-            text += f" {note}"
+IN_FORCE_UNCONFIRMED = "We have not confirmed when this came into force."
+
+
+def law_text(law: Law, today: Optional[dt.date] = None) -> str:
+    """A point of law as information, never advice: what it says, then when it took effect
+    (or that the date is not confirmed). A summary no source confirmed is marked."""
+    summary = _mark(law.summary, law.provenance, "summary")
+    return f"{law.title}\n{summary}\n{in_force_text(law, today)}"
+
+
+def in_force_text(law: Law, today: Optional[dt.date] = None) -> str:
+    """'In force since 31 January 2024.', 'Not yet in force: due from ...', or unconfirmed."""
+    if law.in_force is None:
+        return IN_FORCE_UNCONFIRMED
+    when = full_date(law.in_force)
+    today_iso = (today or dt.date.today()).isoformat()[:len(law.in_force)]
+    text = (f"In force since {when}." if law.in_force <= today_iso
+            else f"Not yet in force: due from {when}.")
+    if law.provenance.is_unverified("in_force"):
+        text = f"{text[:-1]}, but we have not confirmed this date."
     return text
+
+
+def no_law_text(place: Jurisdiction) -> str:
+    """What to say where the directory holds no law for a place: honestly, little."""
+    where = "where you are" if place.id == "OTHER" else f"in {place.name}"
+    return (f"We don't have checked information about the law {where}, so we can't say "
+            "which laws apply there. The local police, or a local lawyer or legal advice "
+            "service, can tell you.")
+
+
+def silent_call_text(place: Jurisdiction) -> Optional[str]:
+    """How to call for help without speaking, where the directory knows it."""
+    if not place.silent_call:
+        return None
+    return _mark(place.silent_call, place.provenance, "silent_call")
 
 
 def evidence_text(steps: Iterable[EvidenceStep]) -> str:
@@ -89,3 +127,8 @@ def checked_footer(provenances: Iterable[Provenance]) -> Optional[str]:
 def month_year(verified: str) -> str:
     year, month = int(verified[:4]), int(verified[5:7])
     return f"{_MONTHS[month - 1]} {year}"
+
+
+def full_date(iso: str) -> str:
+    """'6 February 2026' from 2026-02-06; 'February 2026' from 2026-02."""
+    return month_year(iso) if len(iso) == 7 else f"{int(iso[8:10])} {month_year(iso)}"

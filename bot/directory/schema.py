@@ -4,18 +4,23 @@ Every fact a victim is shown (a number, hours, a link, a point of law) carries w
 came from (`source`) and when it was checked (`verified`). Facts no source confirmed are
 listed in `unverified`, and the renderer marks them. Validation is strict: an unknown key,
 a bad URL or a date in the future is an error, because wrong information is a severe bug.
+
+Child safety is a schema rule: no text that may reach a child (every service, platform,
+law and police fact, and every evidence step not marked for adults) may advise
+screenshotting, saving, downloading, forwarding or viewing an image (child_safety.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.contract import JURISDICTIONS as COUNTRY_CODES
 from bot.contract import SITUATIONS as CONTRACT_SITUATIONS
 from bot.contract import UK_NATIONS
+from bot.directory.child_safety import image_handling_advice
 
 # Eligibility may also say "*" (anywhere in the world).
 ELIGIBLE_CODES = COUNTRY_CODES + ("*",)
@@ -45,7 +50,11 @@ SERVICE_KINDS = (
 
 # What happened, as services state what they help with ("unknown" is no situation).
 SITUATIONS = tuple(s for s in CONTRACT_SITUATIONS if s != "unknown")
+# Who an evidence step is for. "adults" steps reach only an adult, asking for themselves,
+# about an image taken when they were 18 or over; "under_18" steps are the child-safe
+# versions, given whenever that is not known (an unknown age, a child, or a helper).
 EVIDENCE_AUDIENCES = ("all", "adults", "under_18")
+ADULTS_ONLY = "adults"
 
 CONTACT_FIELDS = ("phone", "text", "web", "email", "chat")
 SERVICE_FACTS = CONTACT_FIELDS + ("hours", "eligibility", "summary")
@@ -59,9 +68,20 @@ _SOURCE = re.compile(f"{_URL.pattern}|{_FACTSHEET_REF.pattern}")
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 # Phone numbers as people dial them: digits, spaces, hyphens, an optional leading +.
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{1,18}[0-9]$")
+# Emergency numbers may be as short as two digits (Pakistan's police: 15).
+_EMERGENCY = re.compile(f"^[0-9]{{2}}$|{_PHONE.pattern}")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # Verified dates are ISO: a day (2026-11-14) or, where only the month is known, 2026-11.
 _VERIFIED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+# Dates of law (in force, duties applying from) have the same form as verified dates.
+_DATE = _VERIFIED
+
+# Facts of each record that may be marked unverified.
+PLATFORM_FACTS = ("steps", "links", "email", "stopncii_partner", "takedown")
+# "crisis_services" marked unverified: no crisis line serving the place is confirmed yet.
+JURISDICTION_FACTS = ("emergency", "police_non_emergency", "police_notes", "silent_call",
+                      "crisis_services")
+LAW_FACTS = ("summary", "in_force", "title", "takedown")
 
 
 class DirectoryError(ValueError):
@@ -126,6 +146,18 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Takedown:
+    """A time limit a law or a platform sets for removing an intimate image, and where to
+    turn when it is missed (ids of services in services.yml)."""
+
+    hours: int
+    after: str                       # what starts the clock, e.g. "a valid removal request"
+    escalation: Tuple[str, ...] = ()
+    applies_from: Optional[str] = None   # YYYY-MM-DD or YYYY-MM: when the duty began
+    countries: Tuple[str, ...] = ()      # where it applies; empty: wherever the record does
+
+
+@dataclass(frozen=True)
 class Platform:
     id: str
     name: str
@@ -135,6 +167,7 @@ class Platform:
     stopncii_partner: bool
     provenance: Provenance
     email: Optional[str] = None     # a reporting address, where the platform gives one
+    takedown: Optional[Takedown] = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +180,9 @@ class Jurisdiction:
     police_notes: Tuple[str, ...]
     crisis_services: Tuple[str, ...]
     provenance: Provenance
+    # How to ask for help without speaking (UK: dial 999, stay silent, press 55 when
+    # prompted). A structured fact so no code ever searches note text for a number.
+    silent_call: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +192,10 @@ class Law:
     title: str
     summary: str
     provenance: Provenance
+    # When the offence or duty took effect (YYYY-MM-DD or YYYY-MM). Absent when no source
+    # confirms it: "in_force" is then always among the provenance's unverified facts.
+    in_force: Optional[str] = None
+    takedown: Optional[Takedown] = None
 
 
 @dataclass(frozen=True)
@@ -163,8 +203,9 @@ class EvidenceStep:
     id: str
     text: str
     provenance: Provenance
-    # Who the step is for: images of anyone under 18 must never be saved or screenshotted,
-    # so some steps differ for them.
+    # Who the step is for (EVIDENCE_AUDIENCES). Only an "adults" step may mention
+    # screenshotting, saving, downloading, forwarding or viewing an image: the schema
+    # rejects such advice anywhere else.
     audience: str = "all"
 
 
@@ -234,6 +275,27 @@ class _Checker:
             return None
         return value
 
+    def date(self, value: Any, where: str, optional: bool = True) -> Optional[str]:
+        """A real date, YYYY-MM-DD or (where only the month is known) YYYY-MM."""
+        if isinstance(value, dt.date):  # YAML reads an unquoted 2026-02-06 as a date
+            value = value.isoformat()
+        value = self.pattern(value, where, _DATE, "date (YYYY-MM or YYYY-MM-DD)",
+                             optional=optional)
+        if value:
+            try:  # the regex lets through 2026-13 or 2026-02-30
+                dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+            except ValueError:
+                self.fail(where, f"not a real date: {value}")
+                return None
+        return value
+
+    def child_safe(self, text: Optional[str], where: str) -> None:
+        """Advice that may reach a child never suggests handling the image."""
+        found = image_handling_advice(text or "")
+        if found:
+            self.fail(where, "advises handling the image (" + ", ".join(repr(f) for f in found)
+                      + "); only an evidence step with audience 'adults' may")
+
     def provenance(self, record: Dict[str, Any], where: str,
                    facts: Tuple[str, ...]) -> Provenance:
         sources = record.get("source")
@@ -244,19 +306,10 @@ class _Checker:
                          optional=False) or ""
             for s in (sources or [None])
         )
-        verified = record.get("verified")
-        if isinstance(verified, (dt.date,)):
-            verified = verified.isoformat()
-        verified = self.pattern(verified, f"{where}.verified", _VERIFIED,
-                                "date (YYYY-MM or YYYY-MM-DD)", optional=False) or ""
-        if verified:
-            try:  # the regex lets through 2026-13 or 2026-02-30
-                dt.date.fromisoformat(verified if len(verified) == 10 else verified + "-01")
-            except ValueError:
-                self.fail(f"{where}.verified", f"not a real date: {verified}")
-            # Compare at the precision given: a day later this month is in the future too.
-            if verified > dt.date.today().isoformat()[:len(verified)]:
-                self.fail(f"{where}.verified", f"date in the future: {verified}")
+        verified = self.date(record.get("verified"), f"{where}.verified", optional=False) or ""
+        # Compare at the precision given: a day later this month is in the future too.
+        if verified and verified > dt.date.today().isoformat()[:len(verified)]:
+            self.fail(f"{where}.verified", f"date in the future: {verified}")
         unverified = self.choices(record.get("unverified"), f"{where}.unverified",
                                   facts, allow_empty=True)
         return Provenance(source=urls, verified=verified, unverified=unverified)
@@ -294,10 +347,14 @@ def _service(c: _Checker, raw: Any, where: str) -> Service:
     if contact.phone and provenance.is_unverified("phone") and not contact.web:
         c.fail(where, "an unverified phone number needs a web address to prefer")
     situations = d.get("situations")
+    summary = c.text(d.get("summary"), f"{where}.summary", max_len=400) or ""
+    note = c.text(d.get("note"), f"{where}.note", optional=True, max_len=400)
+    c.child_safe(summary, f"{where}.summary")
+    c.child_safe(note, f"{where}.note")
     return Service(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
         name=c.text(d.get("name"), f"{where}.name", max_len=120) or "",
-        summary=c.text(d.get("summary"), f"{where}.summary", max_len=400) or "",
+        summary=summary,
         kinds=c.choices(d.get("kinds"), f"{where}.kinds", SERVICE_KINDS),
         eligibility=eligibility,
         contact=contact,
@@ -305,13 +362,34 @@ def _service(c: _Checker, raw: Any, where: str) -> Service:
         provenance=provenance,
         situations=(c.choices(situations, f"{where}.situations", SITUATIONS)
                     if situations is not None else SITUATIONS),
-        note=c.text(d.get("note"), f"{where}.note", optional=True, max_len=400),
+        note=note,
+    )
+
+
+def _takedown(c: _Checker, raw: Any, where: str) -> Optional[Takedown]:
+    if raw is None:
+        return None
+    d = c.mapping(raw, where, ("hours", "after"), ("escalation", "applies_from", "countries"))
+    hours = d.get("hours")
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 24 * 365:
+        c.fail(f"{where}.hours", f"not a number of hours: {hours!r}")
+        hours = 0
+    return Takedown(
+        hours=hours,
+        after=c.text(d.get("after"), f"{where}.after", max_len=200) or "",
+        escalation=tuple(c.pattern(e, f"{where}.escalation", _ID, "service id",
+                                   optional=False) or ""
+                         for e in c.text_list(d.get("escalation"), f"{where}.escalation",
+                                              allow_empty=True)),
+        applies_from=c.date(d.get("applies_from"), f"{where}.applies_from"),
+        countries=c.choices(d.get("countries"), f"{where}.countries", COUNTRY_CODES,
+                            allow_empty=True),
     )
 
 
 def _platform(c: _Checker, raw: Any, where: str) -> Platform:
     d = c.mapping(raw, where, ("id", "name", "aliases", "steps", "links", "source", "verified"),
-                  ("stopncii_partner", "unverified", "email"))
+                  ("stopncii_partner", "unverified", "email", "takedown"))
     links = []
     for i, link in enumerate(d.get("links") or []):
         ld = c.mapping(link, f"{where}.links[{i}]", ("label", "url"))
@@ -323,59 +401,86 @@ def _platform(c: _Checker, raw: Any, where: str) -> Platform:
         c.fail(f"{where}.stopncii_partner", "expected true or false")
     # "email" was already a fact a platform could mark unverified, with nowhere to put it.
     email = c.pattern(d.get("email"), f"{where}.email", _EMAIL, "email address")
-    provenance = c.provenance(d, where, ("steps", "links", "email", "stopncii_partner"))
+    provenance = c.provenance(d, where, PLATFORM_FACTS)
     if provenance.is_unverified("email") and not email:
         c.fail(f"{where}.unverified", "'email' is marked unverified but not given")
+    steps = c.text_list(d.get("steps"), f"{where}.steps")
+    for i, step in enumerate(steps):
+        c.child_safe(step, f"{where}.steps[{i}]")
+    takedown = _takedown(c, d.get("takedown"), f"{where}.takedown")
+    if provenance.is_unverified("takedown") and not takedown:
+        c.fail(f"{where}.unverified", "'takedown' is marked unverified but not given")
     return Platform(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
         name=c.text(d.get("name"), f"{where}.name", max_len=80) or "",
         aliases=tuple(a.lower() for a in c.text_list(d.get("aliases"), f"{where}.aliases")),
-        steps=c.text_list(d.get("steps"), f"{where}.steps"),
+        steps=steps,
         links=tuple(links),
         stopncii_partner=bool(partner),
         provenance=provenance,
         email=email,
+        takedown=takedown,
     )
 
 
 def _jurisdiction(c: _Checker, raw: Any, where: str) -> Jurisdiction:
     d = c.mapping(raw, where, ("id", "name", "aliases", "emergency", "crisis_services",
                                "source", "verified"),
-                  ("police_non_emergency", "police_notes", "unverified"))
+                  ("police_non_emergency", "police_notes", "silent_call", "unverified"))
     jid = d.get("id")
     if jid not in COUNTRY_CODES:
         c.fail(f"{where}.id", f"unknown jurisdiction '{jid}'")
+    notes = c.text_list(d.get("police_notes"), f"{where}.police_notes", allow_empty=True)
+    silent_call = c.text(d.get("silent_call"), f"{where}.silent_call", optional=True,
+                         max_len=300)
+    for i, note in enumerate(notes):
+        c.child_safe(note, f"{where}.police_notes[{i}]")
+    provenance = c.provenance(d, where, JURISDICTION_FACTS)
+    if provenance.is_unverified("silent_call") and not silent_call:
+        c.fail(f"{where}.unverified", "'silent_call' is marked unverified but not given")
     return Jurisdiction(
         id=jid or "",
         name=c.text(d.get("name"), f"{where}.name", max_len=80) or "",
         aliases=tuple(a.lower() for a in c.text_list(d.get("aliases"), f"{where}.aliases",
                                                     allow_empty=True)),
-        emergency=c.pattern(str(d.get("emergency", "")), f"{where}.emergency", _PHONE,
+        emergency=c.pattern(str(d.get("emergency", "")), f"{where}.emergency", _EMERGENCY,
                             "phone number", optional=False) or "",
         police_non_emergency=c.pattern(
             None if d.get("police_non_emergency") is None else str(d["police_non_emergency"]),
             f"{where}.police_non_emergency", _PHONE, "phone number"),
-        police_notes=c.text_list(d.get("police_notes"), f"{where}.police_notes",
-                                 allow_empty=True),
-        # Every real place must name a crisis line; "OTHER" (anywhere else) may have none,
-        # because no crisis line in the fact sheet serves the whole world.
-        crisis_services=c.text_list(d.get("crisis_services"), f"{where}.crisis_services",
-                                    allow_empty=(jid == "OTHER")),
-        provenance=c.provenance(d, where, ("emergency", "police_non_emergency",
-                                           "police_notes")),
+        police_notes=notes,
+        # Every real place must name a crisis line, or say that none is confirmed yet;
+        # "OTHER" (anywhere else) may have none: no crisis line serves the whole world.
+        crisis_services=c.text_list(
+            d.get("crisis_services"), f"{where}.crisis_services",
+            allow_empty=(jid == "OTHER" or provenance.is_unverified("crisis_services"))),
+        provenance=provenance,
+        silent_call=silent_call,
     )
 
 
 def _law(c: _Checker, raw: Any, where: str) -> Law:
     d = c.mapping(raw, where, ("id", "jurisdictions", "title", "summary", "source", "verified"),
-                  ("unverified",))
+                  ("unverified", "in_force", "takedown"))
+    summary = c.text(d.get("summary"), f"{where}.summary") or ""
+    c.child_safe(summary, f"{where}.summary")
+    provenance = c.provenance(d, where, LAW_FACTS)
+    in_force = c.date(d.get("in_force"), f"{where}.in_force")
+    if in_force is None and not provenance.is_unverified("in_force"):
+        # No date is a date no source confirmed: the renderer and freshness report say so.
+        provenance = replace(provenance, unverified=provenance.unverified + ("in_force",))
+    takedown = _takedown(c, d.get("takedown"), f"{where}.takedown")
+    if provenance.is_unverified("takedown") and not takedown:
+        c.fail(f"{where}.unverified", "'takedown' is marked unverified but not given")
     return Law(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
         jurisdictions=c.choices(d.get("jurisdictions"), f"{where}.jurisdictions",
                                 COUNTRY_CODES),
         title=c.text(d.get("title"), f"{where}.title", max_len=200) or "",
-        summary=c.text(d.get("summary"), f"{where}.summary") or "",
-        provenance=c.provenance(d, where, ("summary", "in_force", "title")),
+        summary=summary,
+        provenance=provenance,
+        in_force=in_force,
+        takedown=takedown,
     )
 
 
@@ -384,9 +489,13 @@ def _evidence(c: _Checker, raw: Any, where: str) -> EvidenceStep:
     audience = d.get("audience", "all")
     if audience not in EVIDENCE_AUDIENCES:
         c.fail(f"{where}.audience", f"expected one of {', '.join(EVIDENCE_AUDIENCES)}")
+    text = c.text(d.get("text"), f"{where}.text", max_len=600) or ""
+    if audience != ADULTS_ONLY:
+        # The rule that keeps a child's image from being screenshotted on our advice.
+        c.child_safe(text, f"{where}.text")
     return EvidenceStep(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
-        text=c.text(d.get("text"), f"{where}.text", max_len=600) or "",
+        text=text,
         provenance=c.provenance(d, where, ("text",)),
         audience=audience,
     )

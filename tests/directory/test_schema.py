@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bot.directory import DirectoryError, load_directory
+from bot.directory.schema import COUNTRY_CODES
 from bot.tools import validate_directory
 
 SOURCE = {"source": ["https://example.org/page"], "verified": "2026-11"}
@@ -222,7 +223,8 @@ def test_every_problem_is_reported_in_one_run(tmp_path, docs):
 def test_validate_tool_reports_counts(capsys):
     assert validate_directory.main([]) == 0
     out = capsys.readouterr().out
-    assert "service directory OK" in out and "12 platforms" in out and "10 jurisdictions" in out
+    assert "service directory OK" in out and "12 platforms" in out
+    assert f"{len(COUNTRY_CODES)} jurisdictions" in out
 
 
 def test_validate_tool_exits_1_with_the_problems(tmp_path, docs, capsys):
@@ -239,3 +241,108 @@ def test_uk_wide_law_applies_in_each_nation(tmp_path, docs):
     assert {law.id for law in d.laws_for("GB-SCT")} == {"uk_law"}
     assert {law.id for law in d.laws_for("GB-ENG")} == {"a_law", "uk_law"}
     assert {law.id for law in d.laws_for("IE")} == set()
+
+
+# --- child safety, dates of law, takedown limits, silent calls (December 2026) -------------
+
+@pytest.mark.parametrize("audience", ["all", "under_18"])
+def test_a_step_for_children_or_everyone_may_not_handle_the_image(tmp_path, docs, audience):
+    docs["evidence"][0].update(audience=audience, text="Take a screenshot of each post.")
+    found = problems(tmp_path, docs)
+    assert "evidence[0].text: advises handling the image ('screenshot')" in found
+
+
+def test_an_adult_step_may_handle_the_image(tmp_path, docs):
+    docs["evidence"][0].update(audience="adults", text="Take a screenshot of each post.")
+    d = load_directory(write(tmp_path, docs))
+    assert d.evidence_for(child_safe=True) == []
+    assert [s.id for s in d.evidence_for(child_safe=False)] == ["capture_url"]
+
+
+def test_a_prohibition_is_not_advice(tmp_path, docs):
+    docs["evidence"][0]["text"] = "Do not screenshot, save or forward the image."
+    load_directory(write(tmp_path, docs))
+
+
+@pytest.mark.parametrize("where", ["service_note", "platform_step", "law", "police_note"])
+def test_image_handling_is_rejected_outside_adult_evidence(tmp_path, docs, where):
+    advice = "Save the image first."
+    if where == "service_note":
+        docs["services"][0]["note"] = advice
+    elif where == "platform_step":
+        docs["platforms"][0]["steps"] = [advice]
+    elif where == "law":
+        docs["laws"][0]["summary"] = advice
+    else:
+        docs["jurisdictions"][0]["police_notes"] = [advice]
+    assert "advises handling the image ('Save')" in problems(tmp_path, docs)
+
+
+def test_a_law_gives_its_in_force_date(tmp_path, docs):
+    docs["laws"][0]["in_force"] = "2024-01-31"
+    d = load_directory(write(tmp_path, docs))
+    assert d.law("a_law").in_force == "2024-01-31"
+    assert d.law("a_law").provenance.unverified == ()
+
+
+def test_a_law_without_a_date_has_its_date_unverified(tmp_path, docs):
+    d = load_directory(write(tmp_path, docs))
+    assert d.law("a_law").in_force is None
+    assert d.law("a_law").provenance.is_unverified("in_force")
+
+
+@pytest.mark.parametrize("date", ["31 January 2024", "2024-02-30", "2024"])
+def test_a_bad_in_force_date_is_rejected(tmp_path, docs, date):
+    docs["laws"][0]["in_force"] = date
+    assert "laws[0].in_force" in problems(tmp_path, docs)
+
+
+def test_a_takedown_limit_names_real_services(tmp_path, docs):
+    docs["laws"][0]["takedown"] = {"hours": 48, "after": "a valid request",
+                                   "escalation": ["helpline", "regulator"]}
+    assert "unknown escalation service 'regulator'" in problems(tmp_path, docs)
+    docs["laws"][0]["takedown"]["escalation"] = ["helpline"]
+    d = load_directory(write(tmp_path, docs))
+    assert d.law("a_law").takedown.hours == 48
+
+
+@pytest.mark.parametrize("hours", [0, -1, "48", True])
+def test_a_takedown_limit_is_a_number_of_hours(tmp_path, docs, hours):
+    docs["platforms"][0]["takedown"] = {"hours": hours, "after": "a report"}
+    assert "not a number of hours" in problems(tmp_path, docs)
+
+
+def test_a_platform_limit_applies_where_it_says(tmp_path, docs):
+    docs["platforms"][0]["takedown"] = {"hours": 48, "after": "a report", "countries": ["US"]}
+    docs["jurisdictions"].append({"id": "US", "name": "US", "aliases": ["usa"],
+                                  "emergency": "911", "crisis_services": ["crisis"], **SOURCE})
+    docs["services"][1]["eligibility"]["countries"] = ["GB", "US"]
+    d = load_directory(write(tmp_path, docs))
+    assert [r.id for r, _ in d.takedown_rules("US")] == ["site"]
+    assert d.takedown_rules("GB") == []
+
+
+def test_a_silent_call_is_a_field_and_may_be_unverified(tmp_path, docs):
+    docs["jurisdictions"][0].update(silent_call="Dial 999 and press 55.",
+                                    unverified=["silent_call"])
+    d = load_directory(write(tmp_path, docs))
+    assert d.jurisdiction("GB").silent_call == "Dial 999 and press 55."
+    assert d.jurisdiction("GB").provenance.is_unverified("silent_call")
+    del docs["jurisdictions"][0]["silent_call"]
+    assert "'silent_call' is marked unverified but not given" in problems(tmp_path, docs)
+
+
+def test_a_place_may_say_no_crisis_line_is_confirmed(tmp_path, docs):
+    docs["jurisdictions"][0].update(crisis_services=[], unverified=["crisis_services"])
+    d = load_directory(write(tmp_path, docs))
+    assert d.jurisdiction("GB").crisis_services == ()
+
+
+def test_two_places_may_not_share_an_alias(tmp_path, docs):
+    docs["jurisdictions"][1]["aliases"] = ["uk"]
+    assert "alias 'uk' also used by GB" in problems(tmp_path, docs)
+
+
+def test_a_two_digit_emergency_number_is_accepted(tmp_path, docs):
+    docs["jurisdictions"][0]["emergency"] = "15"
+    assert load_directory(write(tmp_path, docs)).jurisdiction("GB").emergency == "15"
