@@ -18,10 +18,11 @@ TRAIN_DATA := data/nlu data/rules data/journeys
 RESULTS    := results
 
 .PHONY: help setup browser train run test validate check-directory test-unit test-nlu \
-        test-stories test-e2e bench bench-load bench-backend test-production lock clean staff-user
+        test-stories test-e2e test-conversations bench bench-load bench-backend \
+        test-production lock clean staff-user
 
 help:  ## list the project's commands
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 # --- setup ------------------------------------------------------------------------------
 setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json browser  ## create both environments from the lock files, install Chromium (idempotent)
@@ -65,7 +66,7 @@ run: setup models/assistant.tar.gz  ## Rasa (5005), actions (5055), backend + da
 	$(SVC_PY) -m bot.tools.run
 
 # --- tests ------------------------------------------------------------------------------
-test: validate train test-unit test-nlu test-stories test-e2e test-production  ## everything CI runs
+test: validate train test-unit test-nlu test-stories test-e2e test-conversations test-production  ## everything CI runs
 
 validate: setup  ## check the service directory and the Rasa training data
 	$(RASA_PY) -m bot.tools.validate_directory
@@ -79,9 +80,10 @@ check-directory: setup  ## report directory entries last checked >180 days ago a
 
 # Tests mirror the code; each suite runs in the environment its code runs in.
 RASA_TESTS := tests/assistant tests/actions tests/directory
-SVC_TESTS  := tests/test_contract.py tests/backend tests/tools tests/deploy
+SVC_TESTS  := tests/test_contract.py tests/backend tests/tools tests/deploy \
+              tests/conversations/test_set.py
 
-test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools, deployment files (services env)
+test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools, deployment files, the conversation set's format (services env)
 	$(RASA_VENV)/bin/pytest -q $(RASA_TESTS)
 	$(SVC_VENV)/bin/pytest -q $(SVC_TESTS)
 
@@ -99,6 +101,11 @@ test-e2e: models/assistant.tar.gz  ## real servers: conversations, Telegram (fak
 	$(SVC_VENV)/bin/pytest -q tests/e2e
 	$(SVC_VENV)/bin/pytest -q tests/telegram
 	$(SVC_VENV)/bin/pytest -q tests/widget
+
+# The conversation set (tests/conversations/*.yml), written apart from the training data:
+# thresholds all safety cases, 95% overall, no fallback after an extracted entity.
+test-conversations: models/assistant.tar.gz  ## real servers: the conversation set; pass rate, safety, concrete first replies, fallbacks
+	$(SVC_PY) -m tests.conversations.run
 
 # The production configuration on this machine's PostgreSQL and Redis: two Rasa servers
 # sharing one conversation, each fault restored after it is made, the bad-input corpus.
