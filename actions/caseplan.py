@@ -55,11 +55,12 @@ LEGAL_ADVICE = "legal_advice"
 SUPPORT_SERVICES = "support"         # people to talk to
 DOMESTIC_ABUSE = "domestic_abuse"    # a partner or ex did it
 LOCAL_LAW_UNKNOWN = "local_law_unknown"  # anywhere the directory knows little about
+REMOVAL_DEADLINE = "removal_deadline"  # a law's time limit for removal, and the escalation
 
-EVIDENCE_CHILD_SAFE_AUDIENCES = ("all", "under_18")
-EVIDENCE_ADULT_AUDIENCES = ("all", "adults")
 # Evidence steps said elsewhere in a plan, not in the record-keeping list.
-EVIDENCE_SAID_ELSEWHERE = ("safety_first", "do_not_engage", "hashing_on_device")
+EVIDENCE_SAID_ELSEWHERE = ("safety_first", "do_not_engage", "hashing_on_device",
+                           "hashing_helper")
+HELPER_HASHING = "hashing_helper"
 DO_NOT_ENGAGE = "do_not_engage"
 
 
@@ -226,6 +227,8 @@ def _story(f: Facts, d: Directory, country: str) -> List[Step]:
         return steps
     steps += _national_first(f, d, country)
     steps += _specialists(f, d, country)
+    if f.shared:
+        steps += _removal_deadlines(d, country)
     if country == "IE":
         steps.append(Step(POLICE_REPORT))
     steps.append(_hash(f, d, country))
@@ -270,6 +273,7 @@ def _evidence(f: Facts, d: Directory, country: str) -> List[Step]:
 
 def _takedown(f: Facts, d: Directory, country: str) -> List[Step]:
     steps = _platforms(f, d) or [Step(REPORT_ON_SITE), Step(SEARCH_REMOVAL, platform="google")]
+    steps += _removal_deadlines(d, country)
     if f.child_routes:
         steps.append(_child_removal(f, d, country))
     else:
@@ -339,10 +343,17 @@ def _do_not_pay(d: Directory) -> Step:
 
 
 def _keep_record(f: Facts, d: Directory) -> Step:
-    audiences = EVIDENCE_CHILD_SAFE_AUDIENCES if f.child_safe else EVIDENCE_ADULT_AUDIENCES
-    ids = tuple(s.id for s in d.evidence
-                if s.audience in audiences and s.id not in EVIDENCE_SAID_ELSEWHERE)
+    ids = tuple(s.id for s in d.evidence_for(child_safe=f.child_safe)
+                if s.id not in EVIDENCE_SAID_ELSEWHERE)
     return Step(KEEP_RECORD, evidence=ids)
+
+
+def _removal_deadlines(d: Directory, country: str) -> List[Step]:
+    """A law's time limit for removal where the person lives (the US TAKE IT DOWN Act's
+    48 hours), with where to turn when it is missed."""
+    return [Step(REMOVAL_DEADLINE, laws=(rule.id,), services=tuple(takedown.escalation))
+            for rule, takedown in d.takedown_rules(country)
+            if rule in d.laws_for(country) and not rule.provenance.is_unverified("takedown")]
 
 
 def _hash(f: Facts, d: Directory, country: str) -> Step:
@@ -357,7 +368,8 @@ def _child_removal(f: Facts, d: Directory, country: str) -> Step:
     found = d.find(["minor_removal", "hashing_minor"], person)
     if not f.minor_now:  # an adult now: only what also takes images from childhood
         found = [s for s in found if "hashing_minor" in s.kinds]
-    return Step(CHILD_REMOVAL, services=_ids(found))
+    helping = (HELPER_HASHING,) if f.helper and _has(d, HELPER_HASHING) else ()
+    return Step(CHILD_REMOVAL, services=_ids(found), evidence=helping)
 
 
 def _specialists(f: Facts, d: Directory, country: str) -> List[Step]:

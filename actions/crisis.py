@@ -26,6 +26,7 @@ from actions.caseplan import Facts, plan
 from actions.replies import Reply
 from bot.directory import Directory, cached_directory
 from bot.directory.crisis import emergency_number
+from bot.directory.render import silent_call_text
 from bot.registry import registry
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def safety_text(directory: Directory, facts: Facts, country: Optional[str],
     if "danger" in flags:
         lines = [f"If you are in danger right now, please call {number}. Your safety comes "
                  "first."]
-        silent = getattr(place, "silent_call", None)
+        silent = silent_call_text(place)
         if silent:
             lines.append(silent)
         messages.append("\n".join(lines))

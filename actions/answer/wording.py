@@ -20,13 +20,14 @@ from actions.caseplan import (
     CHILD_REMOVAL, CHILD_REPORT, CHILDREN_LINE, DO_NOT_PAY, DOMESTIC_ABUSE, EVIDENCE,
     HASH_ADULT, HASH_CHILD_IMAGE, HASHING, HELPLINE, KEEP_RECORD, LAW, LAW_INFO, LEGAL_ADVICE,
     LOCAL_LAW_UNKNOWN, NATIONAL_REMOVAL, PARENTS, PLATFORM, POLICE, POLICE_REPORT,
-    REPORT_ON_SITE, SEARCH_REMOVAL, STORY, SUPPORT, SUPPORT_SERVICES, TAKEDOWN,
+    REMOVAL_DEADLINE, REPORT_ON_SITE, SEARCH_REMOVAL, STORY, SUPPORT, SUPPORT_SERVICES, TAKEDOWN,
     TRUSTED_ADULT, Facts, Plan, Step)
 from actions.replies import Reply
 from bot.contract import ELSEWHERE
 from bot.directory import Directory
 from bot.directory.crisis import emergency_number
-from bot.directory.render import UNVERIFIED, checked_footer, law_text
+from bot.directory.render import (
+    UNVERIFIED, checked_footer, law_text, no_law_text, silent_call_text)
 from bot.directory.schema import Provenance, Service
 from bot.registry import Button, Registry
 
@@ -102,9 +103,11 @@ def _child_removal(say: Say, step: Step) -> str:
     else:
         lead = say.you("Get them removed. These are for under-18s, and nobody needs to "
                        "see the images:",
-                       "Get them removed. The young person can use these themselves, on "
-                       "their own device: nobody asks for, views or keeps a copy:")
-    return _with(lead, services)
+                       "Get them removed, without waiting for anyone:")
+    text = _with(lead, services)
+    for step_id in step.evidence:  # for someone helping: the young person does it
+        text += f"\n   {say.directory.evidence_step(step_id).text}"
+    return text
 
 
 def _children_line(say: Say, step: Step) -> str:
@@ -222,6 +225,9 @@ def _police(say: Say, step: Step) -> str:
     text += (f", or {place.police_non_emergency} when it's not an emergency."
              if place.police_non_emergency else ", or contact your local police.")
     notes = list(place.police_notes) if say.detail or say.plan.topic == POLICE else []
+    silent = silent_call_text(place)
+    if silent and (say.detail or say.plan.topic == POLICE):
+        notes.append(silent)
     return text + "".join(f"\n   {n}" for n in notes)
 
 
@@ -235,8 +241,22 @@ def _law(say: Say, step: Step) -> str:
 
 
 def _local_law_unknown(say: Say, step: Step) -> str:
-    return ("I know little about the law where you live, so I can't say what it covers. "
-            "Your local police can tell you, and StopNCII and Take It Down work from anywhere.")
+    place = say.directory.jurisdiction(say.plan.country)
+    return (f"{no_law_text(place)} StopNCII and Take It Down work from anywhere, and every "
+            "platform takes reports.")
+
+
+def _removal_deadline(say: Say, step: Step) -> str:
+    law = say.directory.law(step.laws[0])
+    takedown = law.takedown
+    if takedown is None:
+        return ""
+    text = (f"Under the law where you live ({law.title}), platforms must remove it within "
+            f"{takedown.hours} hours of {takedown.after}.")
+    escalation = say.services(step)
+    if escalation:
+        text += "\n   If they don't:\n" + _lines(escalation)
+    return text
 
 
 def _legal_advice(say: Say, step: Step) -> str:
@@ -263,6 +283,7 @@ STEP_WORDS: Dict[str, Callable[[Say, Step], str]] = {
     KEEP_RECORD: _keep_record, DO_NOT_PAY: _do_not_pay, POLICE_REPORT: _police,
     LAW_INFO: _law, LOCAL_LAW_UNKNOWN: _local_law_unknown, LEGAL_ADVICE: _legal_advice,
     SUPPORT_SERVICES: _support, DOMESTIC_ABUSE: _domestic_abuse,
+    REMOVAL_DEADLINE: _removal_deadline,
 }
 
 

@@ -18,6 +18,7 @@ import pytest
 from actions.answer.wording import Say, render, service_line
 from actions.caseplan import TOPICS, Facts, plan
 from bot.directory import cached_directory
+from bot.directory.render import in_force_text
 from bot.registry import registry
 
 D = cached_directory()
@@ -30,7 +31,7 @@ IMAGE_HANDLING = re.compile(
     r"look at (?:it|them|the image\w*))\b", re.IGNORECASE)
 PROHIBITION = re.compile(r"\b(don't|do not|never|nobody|no one|not|without|instead of)\b",
                          re.IGNORECASE)
-POLICE_FIRST = re.compile(r"police before", re.IGNORECASE)
+POLICE_FIRST = re.compile(r"(?<!wait for the )police before", re.IGNORECASE)
 NUMBER = re.compile(r"(?<![\w/.-])\+?\d[\d -]{1,14}\d(?![\w/-])|(?<![\w/])\d{3}(?![\w/])")
 URL = re.compile(r"https://\S+")
 
@@ -58,7 +59,9 @@ def directory_text() -> str:
     for p in D.platforms:
         parts += [link.url for link in p.links] + [p.email or ""]
     for law in D.laws:
-        parts.append(law.summary)
+        parts += [law.summary, in_force_text(law)]
+        if law.takedown:
+            parts.append(str(law.takedown.hours))
     parts += [s.text for s in D.evidence] + [s.hours or "" for s in D.services]
     parts += [n for j in D.jurisdictions for n in j.police_notes]
     parts += [s.note or "" for s in D.services] + [step for p in D.platforms for step in p.steps]
