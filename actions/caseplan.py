@@ -29,9 +29,9 @@ PARTNER_ABUSE = ("ex_partner", "partner")
 CHILDLINE_MAX_AGE = 19
 
 # Topics: the first reply to a story, or a direct question on one journey.
-STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT = (
-    "story", "evidence", "takedown", "hashing", "police", "law", "support")
-TOPICS = (STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT)
+STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT = (
+    "story", "evidence", "takedown", "hashing", "police", "law", "support", "contact")
+TOPICS = (STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT)
 FIRST_REPLY_STEPS = 3
 
 # Step kinds: what to do. The wording module says each in words.
@@ -124,7 +124,7 @@ class Step:
 
     kind: str
     services: Tuple[str, ...] = ()
-    platform: Optional[str] = None
+    platforms: Tuple[str, ...] = ()
     evidence: Tuple[str, ...] = ()
     laws: Tuple[str, ...] = ()
 
@@ -144,13 +144,16 @@ class Plan:
     # Where a place name is ambiguous: the other places it may be, each with its first
     # route (eSafety for Perth, Australia, when Perth, Scotland was assumed).
     elsewhere: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    # A partner or ex did it: domestic abuse services, for a line of their own.
+    domestic_abuse: Tuple[str, ...] = ()
 
     @property
     def services(self) -> List[str]:
         """Every service id the plan offers, in order, once."""
         seen: List[str] = []
         for sid in [s for step in self.steps for s in step.services] + list(
-                self.under_18_services) + [s for _, ids in self.elsewhere for s in ids]:
+                self.under_18_services) + [s for _, ids in self.elsewhere for s in ids] + list(
+                self.domestic_abuse):
             if sid not in seen:
                 seen.append(sid)
         return seen
@@ -177,7 +180,9 @@ def plan(facts: Facts, directory: Directory, topic: str = STORY,
         country_assumed=facts.country is None, child_safe=facts.child_safe,
         child_routes=facts.child_routes,
         under_18_services=_under_18_line(facts, directory, country, topic),
-        elsewhere=_elsewhere(facts, directory, country, topic))
+        elsewhere=_elsewhere(facts, directory, country, topic),
+        domestic_abuse=_ids(directory.find(["domestic_abuse"], facts.person(country)))
+        if facts.perpetrator in PARTNER_ABUSE and topic in (STORY, SUPPORT) else ())
     if result.elsewhere:
         needs = ("country",) + tuple(needs)
     return replace(result, question=next_question(facts, result, asked, needs))
@@ -220,8 +225,11 @@ def _story(f: Facts, d: Directory, country: str) -> List[Step]:
     steps: List[Step] = []
     if f.threatened:
         steps.append(_do_not_pay(d))
+        steps += _national_first(f, d, country)
         steps.append(_hash(f, d, country))
         steps += _specialists(f, d, country)
+        if country == "IE":
+            steps.append(Step(POLICE_REPORT))
         steps += _platforms(f, d)
         steps.append(_keep_record(f, d))
         return steps
@@ -239,8 +247,6 @@ def _story(f: Facts, d: Directory, country: str) -> List[Step]:
         steps.append(Step(REPORT_ON_SITE))
     if _local_law_unknown(d, country):
         steps.insert(min(2, len(steps)), Step(POLICE_REPORT))
-    if f.perpetrator in PARTNER_ABUSE:
-        steps.append(_services(f, d, country, DOMESTIC_ABUSE, ("domestic_abuse",)))
     return steps
 
 
@@ -249,7 +255,9 @@ def _child_story(f: Facts, d: Directory, country: str) -> List[Step]:
     steps: List[Step] = []
     if f.threatened:
         steps.append(_do_not_pay(d))
+    steps += _national_first(f, d, country)
     steps.append(_child_removal(f, d, country))
+    steps += _platforms(f, d)
     if f.minor_now is False and not f.helper:
         # An adult now, a child in the images: what the images show is child sexual
         # abuse material, which the police can act on whoever shared it.
@@ -258,11 +266,11 @@ def _child_story(f: Facts, d: Directory, country: str) -> List[Step]:
         steps.append(_services(f, d, country, CHILD_REPORT, ("child_protection",)))
         steps.append(_services(f, d, country, PARENTS, ("parents",)))
     else:
-        steps.append(_services(f, d, country, CHILDREN_LINE, ("children_support",)))
-        steps.append(Step(TRUSTED_ADULT))
+        # A trusted adult, and a children's line where there is one.
+        line = _services(f, d, country, CHILDREN_LINE, ("children_support",))
+        steps.append(replace(line, kind=TRUSTED_ADULT) if line else Step(TRUSTED_ADULT))
     if f.minor_now:
         steps.append(_services(f, d, country, CHILD_REPORT, ("child_protection",)))
-    steps += _platforms(f, d)
     steps.append(_keep_record(f, d))
     return steps
 
@@ -272,7 +280,7 @@ def _evidence(f: Facts, d: Directory, country: str) -> List[Step]:
 
 
 def _takedown(f: Facts, d: Directory, country: str) -> List[Step]:
-    steps = _platforms(f, d) or [Step(REPORT_ON_SITE), Step(SEARCH_REMOVAL, platform="google")]
+    steps = _platforms(f, d) or [Step(REPORT_ON_SITE), Step(SEARCH_REMOVAL, platforms=("google",))]
     steps += _removal_deadlines(d, country)
     if f.child_routes:
         steps.append(_child_removal(f, d, country))
@@ -332,7 +340,14 @@ def _support(f: Facts, d: Directory, country: str) -> List[Step]:
     return [Step(SUPPORT_SERVICES, services=_ids(services))]
 
 
-_BUILDERS = {STORY: _story, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
+def _contact(f: Facts, d: Directory, country: str) -> List[Step]:
+    """Whether to reply, pay or block: don't engage, keep a record, get help."""
+    steps = [_do_not_pay(d), _keep_record(f, d)]
+    steps += _child_story(f, d, country) if f.child_routes else _specialists(f, d, country)
+    return steps
+
+
+_BUILDERS = {STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
              POLICE: _police_topic, LAW: _law, SUPPORT: _support}
 
 
@@ -384,7 +399,9 @@ def _national_first(f: Facts, d: Directory, country: str) -> List[Step]:
 
 
 def _platforms(f: Facts, d: Directory) -> List[Step]:
-    return [Step(PLATFORM, platform=p) for p in f.platforms if d.platform(p)]
+    """One step for every site named: report it on each."""
+    known = tuple(p for p in f.platforms if d.platform(p))
+    return [Step(PLATFORM, platforms=known)] if known else []
 
 
 def _services(f: Facts, d: Directory, country: str, kind: str,

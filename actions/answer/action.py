@@ -27,9 +27,10 @@ from actions import context
 from actions.answer import facts as known
 from actions.answer.wording import Say, next_buttons, render, steps_text
 from actions.caseplan import (
-    DEMAND, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT, TAKEDOWN,
+    CONTACT, DEMAND, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT, TAKEDOWN,
     THREATENED, Facts, Plan, plan)
 from actions.replies import Reply
+from actions.settings import Settings
 from bot.directory import cached_directory
 from bot.registry import Registry, parse_payload, registry
 
@@ -40,10 +41,13 @@ TOPIC_OF_INTENT = {"ask_evidence": EVIDENCE, "ask_takedown": TAKEDOWN,
                    "ask_hashing": HASHING, "ask_police": POLICE, "ask_law": LAW,
                    "ask_support": SUPPORT, "tell_story": STORY}
 # A topic named inside another message; earlier wins (as in bot.assistant.intent_resolver).
-TOPIC_ENTITIES = (HASHING, EVIDENCE, POLICE, LAW, TAKEDOWN, SUPPORT)
+TOPIC_ENTITIES = (HASHING, EVIDENCE, POLICE, LAW, TAKEDOWN, CONTACT, SUPPORT)
+# Below this, a topic named in the message outweighs the classifier's choice of question.
+CONFIDENT = 0.6
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
                  "platform", "group", "happened"}
 FEELINGS = {"feeling_distressed", "self_blame"}
+IMAGE_OFFER = "share_image"
 # The route each kind of step offers, for the referral record.
 ROUTE_OF_STEP = {
     "child_removal": "hashing", "hash_adult": "hashing", "hash_child_image": "hashing",
@@ -63,15 +67,19 @@ def entities_of(tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 def choose_topic(intent: str, entities: List[Dict[str, Any]],
-                 last_topic: Optional[str]) -> Optional[str]:
+                 last_topic: Optional[str], confidence: float = 1.0) -> Optional[str]:
     """The topic this turn is about, or None when nothing in it was understood."""
-    if intent in TOPIC_OF_INTENT and intent != "tell_story":
-        return TOPIC_OF_INTENT[intent]
-    topics = {e.get("value") for e in entities if e.get("entity") == "topic"}
-    for topic in TOPIC_ENTITIES:
-        if topic in topics:
-            return topic
-    if intent == "tell_story" or any(e.get("entity") == "happened" for e in entities):
+    topics = [t for t in TOPIC_ENTITIES
+              if t in {e.get("value") for e in entities if e.get("entity") == "topic"}]
+    story = any(e.get("entity") == "happened" for e in entities)
+    asked = TOPIC_OF_INTENT.get(intent) if intent != "tell_story" else None
+    if asked == SUPPORT and story and not topics:
+        return STORY  # "I need help, he's posted my pics": the story's plan has the help
+    if asked and (confidence >= CONFIDENT or not topics or asked in topics):
+        return asked
+    if topics:
+        return topics[0]
+    if intent == "tell_story" or story:
         return STORY
     if any(e.get("entity") in FACT_ENTITIES for e in entities) or intent == "inform":
         return last_topic or STORY
@@ -102,10 +110,19 @@ class ActionAnswer(Action):
                                for e in events if e.get("event") == "slot"
                                and e["name"] in FACT_ENTITIES]
         last_topic = tracker.get_slot(known.TOPIC_SLOT)
-        topic = choose_topic(intent, entities, last_topic)
+        confidence = (tracker.latest_message.get("intent") or {}).get("confidence", 1.0)
+        topic = choose_topic(intent, entities, last_topic, confidence)
         if topic is None and answered:
             topic = last_topic or STORY
+        in_form = bool(tracker.active_loop.get("name"))
+        if intent == IMAGE_OFFER:
+            dispatcher.utter_message(response="utter_no_images"
+                                     if topic is None and not in_form else "utter_no_images_short")
+        if in_form:
+            return events + self.in_form(dispatcher, tracker, reg, topic, intent, entities)
         if topic is None:
+            if intent == IMAGE_OFFER:
+                return events
             return events + self.without_topic(dispatcher, tracker, reg, intent, pending)
         return events + self.answer(dispatcher, tracker, reg, topic, intent,
                                     detail_asked(entities))
@@ -162,9 +179,33 @@ class ActionAnswer(Action):
 
     @staticmethod
     def journey_for(reg: Registry, topic: str, facts: Facts) -> str:
-        if topic == STORY and facts.threatened:
+        if (topic == STORY and facts.threatened) or topic == CONTACT:
             return "threats"
         return topic
+
+    def in_form(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: Registry,
+                topic: Optional[str], intent: str,
+                entities: List[Dict[str, Any]]) -> List[EventType]:
+        """In the middle of the handoff form: a short answer, then the form asks again."""
+        if any(e.get("entity") == "topic" and e.get("value") == "human" for e in entities):
+            hours = Settings.from_env().team_hours
+            dispatcher.utter_message(text=(
+                "Someone from the team will contact you at the time you choose, in the way "
+                "you choose." + (f" The team works {hours}." if hours else "")))
+            return []
+        if intent in FEELINGS or topic is None:
+            if intent != IMAGE_OFFER:
+                dispatcher.utter_message(text=feelings_lead(intent) if intent in FEELINGS
+                                         else "I'm here. Let's carry on, or say \"cancel\" "
+                                              "to stop.")
+            return []
+        directory = cached_directory()
+        platforms = [p for p in known.entity_values(tracker, "platform")
+                     if directory.platform(str(p))]
+        facts = known.facts(tracker, platforms)
+        case = plan(facts, directory, topic, limit=2)
+        dispatcher.utter_message(text=steps_text(Say(directory, facts, case, reg)))
+        return context.record_offer(tracker, routes_of(case, None), case.services)
 
     @staticmethod
     def remember(tracker: Tracker, case: Plan, facts: Facts, platforms: List[str],
@@ -186,8 +227,15 @@ class ActionAnswer(Action):
         """Small talk, feelings, or a message not understood: never a dead end."""
         menu = [b.as_dict() for b in reg.menu_buttons()]
         reply = Reply(route="")
-        if intent in FEELINGS:
+        if intent in FEELINGS or not any(c.isalnum() for c in
+                                          tracker.latest_message.get("text") or "x"):
             return self.feelings(dispatcher, tracker, reg, intent)
+        if intent == "affirm" and known.previous_action(tracker) == "action_welcome":
+            reply.say("I'm glad you're safe right now. Take your time: there's no rush. "
+                      "Tell me what's happened in your own words, or choose one of these.")
+            reply.buttons = menu
+            reply.send(dispatcher)
+            return []
         if intent == "affirm" and known.previous_action(tracker) == "action_safety_response":
             last = tracker.get_slot(known.TOPIC_SLOT)
             if last:

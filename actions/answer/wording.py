@@ -20,7 +20,7 @@ from actions.caseplan import (
     CHILD_REMOVAL, CHILD_REPORT, CHILDREN_LINE, DO_NOT_PAY, DOMESTIC_ABUSE, EVIDENCE,
     HASH_ADULT, HASH_CHILD_IMAGE, HASHING, HELPLINE, KEEP_RECORD, LAW, LAW_INFO, LEGAL_ADVICE,
     LOCAL_LAW_UNKNOWN, NATIONAL_REMOVAL, PARENTS, PLATFORM, POLICE, POLICE_REPORT,
-    REMOVAL_DEADLINE, REPORT_ON_SITE, SEARCH_REMOVAL, STORY, SUPPORT, SUPPORT_SERVICES, TAKEDOWN,
+    CONTACT, REMOVAL_DEADLINE, REPORT_ON_SITE, SEARCH_REMOVAL, STORY, SUPPORT, SUPPORT_SERVICES, TAKEDOWN,
     TRUSTED_ADULT, Facts, Plan, Step)
 from actions.replies import Reply
 from bot.contract import ELSEWHERE
@@ -90,8 +90,11 @@ def _with(lead: str, services: List[Service]) -> str:
 # --- each kind of step -----------------------------------------------------------------
 
 def _trusted_adult(say: Say, step: Step) -> str:
-    return ("Tell an adult you trust, like a parent, carer or teacher. You're not in "
+    text = ("Tell an adult you trust, like a parent, carer or teacher. You're not in "
             "trouble, and they can help you with all of this.")
+    services = say.services(step)
+    return _with(text + " You can also talk to someone, free and confidential:",
+                 services) if services else text
 
 
 def _child_removal(say: Say, step: Step) -> str:
@@ -162,7 +165,12 @@ def _hash_child_image(say: Say, step: Step) -> str:
 
 
 def _platform(say: Say, step: Step) -> str:
-    platform = say.directory.platform(step.platform or "")
+    parts = [_one_platform(say, pid) for pid in step.platforms]
+    return "\n".join(p for p in parts if p)
+
+
+def _one_platform(say: Say, platform_id: str) -> str:
+    platform = say.directory.platform(platform_id)
     if platform is None:
         return ""
     p = platform.provenance
@@ -181,7 +189,7 @@ def _report_on_site(say: Say, step: Step) -> str:
 
 
 def _search_removal(say: Say, step: Step) -> str:
-    google = say.directory.platform(step.platform or "")
+    google = say.directory.platform(step.platforms[0] if step.platforms else "")
     if google is None:
         return ""
     links = google.links if say.detail else google.links[:1]
@@ -318,6 +326,8 @@ def lead(say: Say) -> str:
                 "to know which law it falls under.",
         LAW: f"Here's what the law says in {place}. This is information, not legal advice.",
         SUPPORT: "You don't have to go through this alone.",
+        CONTACT: say.you("You don't have to reply or do anything they say:",
+                         "They don't have to reply or do anything the person says:"),
     }[topic]
 
 
@@ -341,6 +351,11 @@ def notes(say: Say) -> Optional[str]:
         place = say.directory.jurisdiction(code).name
         lines.append(f"If you're in {_the(place)}:\n" + _lines(
             [say.directory.service(s) for s in ids]))
+    if plan.domestic_abuse:
+        lines.append(say.you("Because it's a partner or ex, domestic abuse services can "
+                             "help too:", "Because it's their partner or ex, domestic abuse "
+                             "services can help too:") + "\n" + _lines(
+            [say.directory.service(s) for s in plan.domestic_abuse]))
     if plan.country_assumed and plan.topic not in (EVIDENCE,):
         home = say.directory.jurisdiction(plan.country).name
         lines.append(f"I've given you what applies in {_the(home)}. Tell me if you live "
@@ -359,7 +374,7 @@ def _the(place: str) -> str:
 def render(say: Say, leave_out: str = "") -> Reply:
     """The reply for a plan: at most three messages, buttons on the last."""
     reply = Reply(route="", services=say.plan.services,
-                  platforms=[s.platform for s in say.plan.steps if s.platform])
+                  platforms=[p for s in say.plan.steps for p in s.platforms])
     reply.say(f"{lead(say)}\n{steps_text(say)}")
     reply.say(notes(say))
     question = say.registry.questions.get(say.plan.question or "")

@@ -8,6 +8,8 @@ It runs after the safety matcher and never touches a crisis or danger intent. Tw
   the fallback...) but which names a topic ("which police do I contact?"), tells what
   happened ("hi, my ex posted pics of me") or gives a fact ("19, cardiff") becomes a
   question on that topic, a story, or facts given: understood means acted on.
+- An offer to send the image ("can I send you the pic?") is always taken as one, so it is
+  always declined; "should I delete his messages?" is about evidence, never erasure.
 """
 
 from __future__ import annotations
@@ -34,13 +36,17 @@ NAME = "IntentResolver"
 # Intents that say nothing about the person's situation: a message with content and one
 # of these was misread. "deny" is not one: "no, not the police" names a topic it refuses.
 WEAK_INTENTS = {"greet", "goodbye", "thank", "affirm", "unsure", "out_of_scope",
-                "ask_capabilities", "bot_challenge", "nlu_fallback"}
+                "ask_capabilities", "nlu_fallback"}
+# An offer to send the image is always answered as one: nothing is ever accepted.
+IMAGE_OFFER = ("image_offer", "share_image")
+# "Should I delete his messages?" is about evidence, never a request to erase our chat.
+NOT_ERASURE = ("delete_data", "evidence", "ask_evidence")
 # A topic named in words, and the intent that asks about it; earlier wins when several are
 # named ("what do I keep before I report it?" is about evidence).
 TOPIC_INTENTS = {"hashing": "ask_hashing", "evidence": "ask_evidence",
                  "police": "ask_police", "law": "ask_law", "takedown": "ask_takedown",
                  "privacy": "ask_privacy", "human": "request_human",
-                 "support": "ask_support"}
+                 "support": "ask_support", "contact": "tell_story"}
 STORY_INTENT = "tell_story"
 FACTS_INTENT = "inform"
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
@@ -108,8 +114,15 @@ class IntentResolver(GraphComponent):
                 continue
             button = self.titles.get(title_key(text))
             parsed = parse_payload(button[1]) if button else None
+            entities = message.get(ENTITIES) or []
             if parsed:
                 self._as_button(message, *parsed)
+            elif any(e.get("entity") == IMAGE_OFFER[0] for e in entities):
+                _set_intent(message, IMAGE_OFFER[1])
+            elif intent == NOT_ERASURE[0] and any(
+                    e.get("entity") == "topic" and e.get("value") == NOT_ERASURE[1]
+                    for e in entities):
+                _set_intent(message, NOT_ERASURE[2])
             elif intent in WEAK_INTENTS:
                 resolved = self.resolve(message.get(ENTITIES) or [])
                 if resolved:

@@ -53,19 +53,34 @@ _NOW_OTHERS = (
     re.compile(r"\b" + _AGE_VALUE + r"\s*(?:-\s*)?(?:years?|yrs?|yr)[\s-]*old\b"),
     re.compile(r"\b(\d{1,2})\s*(?:yo|y/o|y\.o\.)\b"),
     re.compile(r"^\s*" + _AGE_VALUE + r"\s*[.!]?\s*$"),
+    # "17 from derry", "19, cardiff": a message that starts with an age
+    re.compile(r"^\s*(\d{1,2})\s*(?:,\s*|\s+)(?:from|in|and|living|live|f|m|female|male|"
+               r"yrs?|years)\b"),
+    # "my daughter 16", "our son, 14", "a 15 year old pupil"
+    re.compile(r"\b(?:my|our|her|his)\s+(?:daughter|son|child|kid|niece|nephew|sister|"
+               r"brother|grandson|granddaughter|pupil|student|stepdaughter|stepson)"
+               r"\s*,?\s*(?:is\s+|who'?s\s+|who\s+is\s+|aged?\s+)?" + _AGE_VALUE
+               + _NOT_A_QUANTITY),
 )
 # Ages in the past, which is the age in the images: "when i was 15", "she was 14 in them",
 # "taken at 15". Someone else's past age counts only when it is under 18 ("he was 25" may
 # be the man who did it), so a misreading can only make the advice safer for a child.
-_THEN_FIRST_PERSON = re.compile(r"\b(?:i|we)\s+(?:was|were)\s+" + _HEDGE + _AGE_VALUE
+_THEN_FIRST_PERSON = re.compile(r"\b(?:i|we)\s+(?:was|were)\s+(?:both\s+|all\s+)?" + _HEDGE
+                                + _AGE_VALUE
                                 + r"(?:\s*(?:years?|yrs?)[\s-]*old)?" + _NOT_A_QUANTITY)
 _THEN_OTHERS = (
-    re.compile(r"\b(?:she|he|they|who|(?:my|our|her|his)\s+\w+)\s+(?:was|were)\s+" + _HEDGE + _AGE_VALUE
+    re.compile(r"\b(?:she|he|they|who|(?:my|our|her|his)\s+\w+)\s+(?:was|were)\s+"
+               r"(?:both\s+|all\s+)?" + _HEDGE + _AGE_VALUE
                + r"(?:\s*(?:years?|yrs?)[\s-]*old)?" + _NOT_A_QUANTITY),
     re.compile(r"\b(?:taken|made|sent|from)\s+(?:at|when)\s+(?:the\s+age\s+of\s+)?"
                + _AGE_VALUE + _NOT_A_QUANTITY),
 )
 MIN_AGE, MAX_AGE = 5, 99
+# An amount of money ("R5000", "$500", "200 quid") in a story is a demand.
+_MONEY = re.compile(
+    r"(?:[£$€₹₦]|\b(?:r|rs\.?|inr|kes|ksh|php|zar|aud|cad|usd|gbp|eur|n)\s?)\d[\d,.]*k?\b"
+    r"|\b\d[\d,.]*k?\s?(?:quid|pounds?|dollars?|euros?|rand|naira|rupees?|pesos?|"
+    r"shillings?|bucks)\b")
 # Entities whose values are not alternatives: a story is often several of these at once.
 MULTI_VALUED = {"happened", "possible_country"}
 ADULT_AGE = 18
@@ -206,6 +221,8 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
                     entity, span = "platform", span[1:]
                 for one in value.split("|") if entity == "possible_country" else [value]:
                     found.append(_entity(entity, one, span.start_char, span.end_char))
+        for match in _MONEY.finditer(lowered):
+            found.append(_entity("happened", "demand", match.start(), match.end()))
         now, then = find_ages(lowered)
         if now:
             years, start, end = now

@@ -12,7 +12,7 @@ import itertools
 import pytest
 
 from actions.caseplan import (
-    CHILD_REMOVAL, CHILDREN_LINE, DO_NOT_PAY, HASH_ADULT, HASH_CHILD_IMAGE, HELPLINE,
+    CHILD_REMOVAL, DO_NOT_PAY, HASH_ADULT, HASH_CHILD_IMAGE, HELPLINE,
     KEEP_RECORD, NATIONAL_REMOVAL, PLATFORM, POLICE_REPORT, STORY, TOPICS, TRUSTED_ADULT,
     Asked, Facts, plan)
 from bot.directory import cached_directory
@@ -45,13 +45,15 @@ TABLE = [
      [HELPLINE, HASH_ADULT, PLATFORM], ["revenge_porn_helpline"], []),
     # Age unknown in the UK: adult steps, and the under-18 line (checked below).
     (Facts(happened=MADE_SHARED), [HELPLINE, HASH_ADULT], ["stopncii"], []),
-    # Under 18 now: removal for children, Childline, a trusted adult; never StopNCII or
-    # the adult helpline.
+    # Under 18 now: removal for children, a trusted adult with Childline; never StopNCII
+    # or the adult helpline. A named platform comes before the adult.
     (Facts(age=13, happened=MADE_SHARED),
-     [CHILD_REMOVAL, CHILDREN_LINE, TRUSTED_ADULT], ["report_remove", "childline"],
+     [CHILD_REMOVAL, TRUSTED_ADULT], ["report_remove", "childline"],
      ["stopncii", "revenge_porn_helpline"]),
     (Facts(age_group="under_18", country="GB-SCT", happened=SHARED),
-     [CHILD_REMOVAL, CHILDREN_LINE, TRUSTED_ADULT], ["report_remove"], ["stopncii"]),
+     [CHILD_REMOVAL, TRUSTED_ADULT], ["report_remove"], ["stopncii"]),
+    (Facts(age=17, country="IN", platforms=("meta",), happened=SHARED),
+     [CHILD_REMOVAL, PLATFORM, TRUSTED_ADULT], ["take_it_down"], ["stopncii"]),
     # An adult now who was under 18 in the images: Take It Down, not StopNCII or Report
     # Remove (which is for under-18s now).
     (Facts(age=22, image_age_group="under_18"),
@@ -71,8 +73,8 @@ TABLE = [
     (Facts(country="US", age=30, happened=SHARED), [HELPLINE], ["ccri_helpline"], []),
     (Facts(country="OTHER", age=30, happened=SHARED), [HASH_ADULT], ["stopncii"],
      ["revenge_porn_helpline"]),
-    (Facts(country="AU", age=15, happened=SHARED), [CHILD_REMOVAL], ["take_it_down"],
-     ["stopncii"]),
+    (Facts(country="AU", age=15, happened=SHARED), [NATIONAL_REMOVAL, CHILD_REMOVAL],
+     ["esafety", "take_it_down"], ["stopncii"]),
 ]
 
 
@@ -146,7 +148,7 @@ def test_every_plan_draws_only_on_the_directory(topic, age, country, helper, hap
     assert p.steps, (topic, facts)
     assert set(p.services) <= ids
     for step in p.steps:
-        assert step.platform is None or D.platform(step.platform)
+        assert all(D.platform(p) for p in step.platforms)
         assert set(step.evidence) <= {s.id for s in D.evidence}
         assert set(step.laws) <= {law.id for law in D.laws}
     if facts.child_routes:

@@ -90,12 +90,16 @@ NEGATED = [
     ("im not thinking about suicide or anything", "crisis"),
     ("I'm not in danger, he lives abroad", "danger"),
     ("no immediate danger, he's in another country", "danger"),
+    ("i was suicidal last year but im ok now", "crisis"),
+    ("i'm dying of embarrassment, my boss saw them", "crisis"),
 ]
 STILL_CRISIS = [
     "I'm not sure I want to be here any more",
     "i'm not suicidal but i cant cope anymore",
     "not sure if i want to live",
     "i'm not in danger but i want to die",
+    "i was suicidal last night",
+    "im dying of shame and i want to die",
 ]
 
 
