@@ -280,12 +280,14 @@ def _evidence(f: Facts, d: Directory, country: str) -> List[Step]:
 
 
 def _takedown(f: Facts, d: Directory, country: str) -> List[Step]:
-    steps = _platforms(f, d) or [Step(REPORT_ON_SITE), Step(SEARCH_REMOVAL, platforms=("google",))]
+    # A national service that can order removal (eSafety) comes first where there is one.
+    steps = _national_first(f, d, country)
+    steps += _platforms(f, d) or [Step(REPORT_ON_SITE), Step(SEARCH_REMOVAL,
+                                                                platforms=("google",))]
     steps += _removal_deadlines(d, country)
     if f.child_routes:
         steps.append(_child_removal(f, d, country))
     else:
-        steps += _national_first(f, d, country)
         steps += _specialists(f, d, country)
         steps.append(_hash(f, d, country))
     return steps

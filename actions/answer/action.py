@@ -81,7 +81,7 @@ def choose_topic(intent: str, entities: List[Dict[str, Any]],
         return topics[0]
     if intent == "tell_story" or story:
         return STORY
-    if any(e.get("entity") in FACT_ENTITIES for e in entities) or intent == "inform":
+    if any(e.get("entity") in FACT_ENTITIES for e in entities):
         return last_topic or STORY
     return None
 
