@@ -181,7 +181,8 @@ def plan(facts: Facts, directory: Directory, topic: str = STORY,
         child_routes=facts.child_routes,
         under_18_services=_under_18_line(facts, directory, country, topic),
         elsewhere=_elsewhere(facts, directory, country, topic),
-        domestic_abuse=_ids(directory.find(["domestic_abuse"], facts.person(country)))
+        domestic_abuse=_ids(_for_groups(facts, directory.find(["domestic_abuse"],
+                                                              facts.person(country))))
         if facts.perpetrator in PARTNER_ABUSE and topic in (STORY, SUPPORT) else ())
     if result.elsewhere:
         needs = ("country",) + tuple(needs)
@@ -337,9 +338,13 @@ def _support(f: Facts, d: Directory, country: str) -> List[Step]:
     services: List = []
     for kind in kinds:
         services += [s for s in d.find([kind], f.person(country)) if s not in services]
-    if "men" not in f.groups:  # a service only for men is for those who said so
-        services = [s for s in services if "men" not in s.kinds or "lgbt" in s.kinds]
-    return [Step(SUPPORT_SERVICES, services=_ids(services))]
+    return [Step(SUPPORT_SERVICES, services=_ids(_for_groups(f, services)))]
+
+
+def _for_groups(f: Facts, services: List) -> List:
+    """A service only for men, or only for LGBT+ people, is for those who said so."""
+    return [s for s in services if ("men" not in s.kinds or "men" in f.groups)
+            and ("lgbt" not in s.kinds or "lgbt" in f.groups)]
 
 
 def _contact(f: Facts, d: Directory, country: str) -> List[Step]:

@@ -166,7 +166,9 @@ class ActionAnswer(Action):
         case = plan(facts, directory, topic, known.asked(tracker), reg.journey(journey).needs,
                     limit=None if detail else 3)
         say = Say(directory, facts, case, reg, detail=detail,
-                  facts_only=intent in ("inform", "affirm", "deny", "unsure"))
+                  facts_only=intent in ("inform", "affirm", "deny", "unsure")
+                  and not any(e.get("entity") == "happened"
+                              for e in tracker.latest_message.get("entities") or []))
         reply = render(say, leave_out=journey)
         if intent in FEELINGS and topic == STORY:
             reply.messages[0] = feelings_lead(intent) + "\n" + reply.messages[0]

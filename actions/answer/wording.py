@@ -1,5 +1,8 @@
 """How a case plan is said: at most three short messages, the buttons on the last.
 
+Rasa's channels send a text with a blank line in it as two messages, so no message here
+has one.
+
 1. What to do now: a line of belief, then the plan's steps, numbered.
 2. Notes, only when there are any: the line for under-18s when age is unknown, the country
    assumed, when the details were checked.
@@ -242,7 +245,7 @@ def _police(say: Say, step: Step) -> str:
 def _law(say: Say, step: Step) -> str:
     laws = [law for law in say.directory.laws if law.id in step.laws]
     if say.detail or say.plan.topic == LAW:
-        return "\n\n".join(law_text(law) for law in laws) + (
+        return "\n".join(law_text(law) for law in laws) + (
             "\nThis is general information, not legal advice.")
     titles = "\n".join(f"   {law.title}" for law in laws)
     return f"The law where you live covers this:\n{titles}"
@@ -364,7 +367,8 @@ def notes(say: Say) -> Optional[str]:
     footer = checked_footer(s.provenance for s in shown)
     if footer:
         lines.append(footer)
-    return "\n\n".join(lines) or None
+    # One message: Rasa's channels split a text at blank lines into separate messages.
+    return "\n".join(lines) or None
 
 
 def _the(place: str) -> str:

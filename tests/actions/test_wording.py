@@ -85,6 +85,8 @@ def test_every_reply(topic, age, image_age, helper, country, happened, detail):
     reply = render(Say(D, facts, case, R, detail=detail), leave_out=topic)
     text = "\n".join(reply.messages)
     assert 1 <= len(reply.messages) <= 3
+    # Rasa's channels split a message at a blank line: that would be more bubbles.
+    assert all("\n\n" not in m for m in reply.messages)
     if facts.child_safe:
         assert unsafe_advice(text) == [], text
         assert not POLICE_FIRST.search(text), text  # removal never waits for the police

@@ -24,14 +24,23 @@ async def test_first_contact(chat):
 
 
 async def test_crisis_in_the_middle_of_a_form(chat):
-    question = joined(await chat.say("how do i get the pictures taken down"))
-    assert "Where are the images?" in question
+    question = joined(await chat.say("can someone from the team contact me"))
+    assert "pass a short note to the charity's team" in question
     replies = await chat.say("i honestly just want to die")
     text = joined(replies)
     assert "116 123" in text and "85258" in text  # Samaritans and Shout, from the directory
-    assert "/ask_takedown" in payloads(replies)  # carry on where we were
-    after = joined(await chat.say("/ask_takedown"))
-    assert "Where are the images?" in after  # the form starts again, nothing lost
+    assert "/request_human" in payloads(replies)  # carry on where we were
+    after = joined(await chat.say("/request_human"))
+    assert "pass a short note to the charity's team" in after  # the form starts again
+
+
+async def test_crisis_after_help_offers_to_carry_on(chat):
+    await chat.say("how do i get the pictures taken down")
+    replies = await chat.say("i honestly just want to die")
+    assert "116 123" in joined(replies)
+    assert "/affirm" in payloads(replies)  # carry on where we were
+    after = joined(await chat.say("/affirm"))
+    assert "taken down" in after and "Report" in after  # the takedown answer again
 
 
 async def test_danger_gets_the_local_emergency_number(chat):
@@ -42,7 +51,8 @@ async def test_danger_gets_the_local_emergency_number(chat):
 
 async def test_volunteered_facts_are_not_asked_again(chat):
     replies = await chat.say("im 16 and live in wales, my ex posted fake nudes of me on insta")
-    assert "not your fault" in joined(replies)
+    first = joined(replies)
+    assert "not your fault" in first and "Report Remove" in first and "Instagram" in first
     text = joined(await chat.say("/ask_takedown"))
     assert "Report Remove" in text and "Instagram" in text
     assert "under 18?" not in text and "Where do you live" not in text
