@@ -189,11 +189,13 @@ class ActionAnswer(Action):
                 topic: Optional[str], intent: str,
                 entities: List[Dict[str, Any]]) -> List[EventType]:
         """In the middle of the handoff form: a short answer, then the form asks again."""
-        if any(e.get("entity") == "topic" and e.get("value") == "human" for e in entities):
+        if intent == "request_human" or any(
+                e.get("entity") == "topic" and e.get("value") == "team_time" for e in entities):
             hours = Settings.from_env().team_hours
             dispatcher.utter_message(text=(
                 "Someone from the team will contact you at the time you choose, in the way "
-                "you choose." + (f" The team works {hours}." if hours else "")))
+                "you choose." + (f" The team works {hours}." if hours else "")
+                + " Let's finish setting it up."))
             return []
         if intent in FEELINGS or topic is None:
             if intent != IMAGE_OFFER:

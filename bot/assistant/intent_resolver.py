@@ -46,9 +46,11 @@ NOT_ERASURE = ("delete_data", "evidence", "ask_evidence")
 TOPIC_INTENTS = {"hashing": "ask_hashing", "evidence": "ask_evidence",
                  "police": "ask_police", "law": "ask_law", "takedown": "ask_takedown",
                  "privacy": "ask_privacy", "human": "request_human",
-                 "support": "ask_support", "contact": "tell_story"}
+                 "support": "ask_support", "contact": "tell_story",
+                 "team_time": "request_human"}
 STORY_INTENT = "tell_story"
 FACTS_INTENT = "inform"
+SAFE_INTENT = "affirm"  # "I'm safe, it's just the pictures" answers the welcome
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
                  "platform", "group"}
 
@@ -139,6 +141,8 @@ class IntentResolver(GraphComponent):
                 return intent
         if "happened" in found:
             return STORY_INTENT
+        if "safe_now" in found:
+            return SAFE_INTENT
         if found & FACT_ENTITIES:
             return FACTS_INTENT
         return None

@@ -30,6 +30,8 @@ from bot.directory import load_directory
 # Aliases this short ("x", "ig", "fb") are only names after a preposition: "on x".
 SHORT_ALIAS = 2
 PREPOSITIONS = "on|from|at|in|via|to|off|onto"
+# ...or before a word that only a platform has: "a fake ig account".
+PLATFORM_NOUNS = "account|accounts|page|profile|story|stories|post|posts|dm|dms|reel|reels"
 
 _UNITS = (r"(?:min|mins|minute|minutes|hour|hours|hrs|day|days|week|weeks|month|months|"
           r"mile|miles|km|pm|am|%|percent|times|pics|photos|pictures|images|videos|messages|"
@@ -128,7 +130,8 @@ def _longest_per_entity(found: List[Tuple[str, Span]]) -> List[Tuple[str, Span]]
     threat and a demand)."""
     by_entity: Dict[str, List[Span]] = {}
     for label, span in found:
-        entity = label.split(":", 1)[0].replace("_after_preposition", "")
+        entity = label.split(":", 1)[0].replace("_after_preposition", "").replace(
+            "_before_noun", "")
         by_entity.setdefault(label if entity in MULTI_VALUED else entity, []).append(span)
     kept = [span for spans in by_entity.values() for span in filter_spans(spans)]
     return [(span.label_, span) for span in sorted(kept, key=lambda s: s.start)]
@@ -189,6 +192,7 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
             for alias in set(platform.aliases) | {platform.id}:
                 if len(alias) <= SHORT_ALIAS:
                     yield f"platform_after_preposition:{platform.id}", f"{PREPOSITIONS} ({alias})"
+                    yield f"platform_before_noun:{platform.id}", f"({alias}) {PLATFORM_NOUNS}"
                 else:
                     yield f"platform:{platform.id}", f"({alias})"
         for jurisdiction in directory.jurisdictions:
@@ -219,6 +223,8 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
                 entity, value = label.split(":", 1)
                 if entity == "platform_after_preposition":
                     entity, span = "platform", span[1:]
+                elif entity == "platform_before_noun":
+                    entity, span = "platform", span[:1]
                 for one in value.split("|") if entity == "possible_country" else [value]:
                     found.append(_entity(entity, one, span.start_char, span.end_char))
         for match in _MONEY.finditer(lowered):
