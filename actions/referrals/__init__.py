@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, Optional
 from actions.referrals.outbox import Outbox
 from actions.referrals.relay import Relay
 from actions.settings import Settings
-from bot.assistant.tracker_store import cipher_from_env
+from bot.assistant.tracker_cipher import cipher_from_env
 from bot.contract import RISK_FLAGS, ROUTES
 
 
