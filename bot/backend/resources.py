@@ -85,7 +85,7 @@ async def transcripts(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     async with aiohttp.ClientSession(trust_env=False) as http:
         app[TRANSCRIPTS] = TranscriptClient(http, settings.rasa_url, settings.rasa_token,
-                                            settings.rasa_timeout_seconds)
+                                            settings.staff_rasa_timeout_seconds)
         yield
 
 
@@ -100,12 +100,12 @@ async def live(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(trust_env=False) as http:
         app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token,
                                settings.widget_rasa_timeout_seconds,
-                               settings.rasa_timeout_seconds)
+                               settings.staff_rasa_timeout_seconds)
         app[TELEGRAM] = TelegramGateway(http, settings.telegram_gateway_url,
                                         settings.telegram_internal_token,
                                         # the gateway may wait up to 3 s for the chat's turn,
                                         # then for Telegram itself
-                                        max(settings.rasa_timeout_seconds, 10.0))
+                                        max(settings.staff_rasa_timeout_seconds, 10.0))
         tokens = (None if settings.widget_session_key is None
                   else SessionTokens(settings.widget_session_key, session_seconds))
         hub = chat_hub(settings.redis_url, settings.redis_prefix, session_seconds)

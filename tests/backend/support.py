@@ -188,7 +188,7 @@ def make_settings(databases: Databases, **env: str) -> Settings:
         "BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY,
         "RASA_URL": "http://127.0.0.1:9",
         "RASA_TOKEN": RASA_TOKEN,
-        "RASA_TIMEOUT_SECONDS": "2",
+        "STAFF_RASA_TIMEOUT_SECONDS": "2",
         "RETENTION_INTERVAL_MINUTES": "0",
         **env,
     })
