@@ -105,14 +105,14 @@ bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa ini
 	$(SVC_PY) -m bot.bench.compare
 
 bench-backend: setup  ## backend: ingest throughput on SQLite and PostgreSQL, queue page with 10,000 cases
-	$(SVC_PY) -m bot.backend.bench
+	$(SVC_PY) -m bot.bench.backend_throughput
 
 bench-load: setup models/assistant.tar.gz  ## 200 concurrent conversations on PostgreSQL + Redis vs stock bot
 	$(SVC_PY) -m bot.bench.load $(BENCH_LOAD_ARGS)
 
 staff-user: setup  ## create a staff account: make staff-user EMAIL=a@b.org ROLE=advisor (password on stdin)
 	@[ -n "$(EMAIL)" ] && [ -n "$(ROLE)" ] || { echo "usage: make staff-user EMAIL=... ROLE=advisor|supervisor|admin"; exit 2; }
-	$(SVC_PY) -m bot.backend.create_staff_user --email "$(EMAIL)" --role "$(ROLE)"
+	$(SVC_PY) -m bot.backend.ops.create_staff_user --email "$(EMAIL)" --role "$(ROLE)"
 
 clean:  ## remove results and trained models (keeps the environments)
 	rm -rf $(RESULTS) models/*.tar.gz

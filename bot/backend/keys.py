@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.backend.api.schema import IngestEvent
 from bot.backend.chat.assets import WidgetAssets
 from bot.backend.chat.service import ChatService
-from bot.backend.crypto import Vault
-from bot.backend.group_commit import GroupCommit
-from bot.backend.ingest import IngestResult
-from bot.backend.models import StaffSession, StaffUser
-from bot.backend.rasa_api import RasaClient
+from bot.backend.storage.crypto import Vault
+from bot.backend.api.group_commit import GroupCommit
+from bot.backend.api.ingest import IngestResult
+from bot.backend.storage.models import StaffSession, StaffUser
+from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.settings import Settings
-from bot.backend.telegram_gateway import TelegramGateway
-from bot.backend.tracker_store import TrackerStore
-from bot.backend.transcripts import TranscriptClient
+from bot.backend.chat.gateway_client import TelegramGateway
+from bot.backend.storage.rasa_events import TrackerStore
+from bot.backend.chat.transcripts import TranscriptClient
 
 Clock = Callable[[], dt.datetime]
 

@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend import migrate
+from bot.backend.storage import migrate
 from bot.backend.api.schema import IngestEvent
 from bot.backend.chat.assets import load_assets
 from bot.backend.chat.fallback import unavailable_text
@@ -20,9 +20,9 @@ from bot.backend.chat.hub import Hub
 from bot.backend.chat.service import ChatService
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
-from bot.backend.db import create_database_engine, create_sync_engine, session_factory
-from bot.backend.group_commit import GroupCommit
-from bot.backend.ingest import IngestResult, apply_events
+from bot.backend.storage.db import create_database_engine, create_sync_engine, session_factory
+from bot.backend.api.group_commit import GroupCommit
+from bot.backend.api.ingest import IngestResult, apply_events
 from bot.backend.keys import (
     CHAT,
     CLOCK,
@@ -36,11 +36,11 @@ from bot.backend.keys import (
     VAULT,
     WIDGET,
 )
-from bot.backend.rasa_api import RasaClient
-from bot.backend.retention import Policy, purge, run_every
-from bot.backend.telegram_gateway import TelegramGateway
-from bot.backend.tracker_store import TrackerStore
-from bot.backend.transcripts import TranscriptClient
+from bot.backend.chat.rasa_client import RasaClient
+from bot.backend.ops.retention import Policy, purge, run_every
+from bot.backend.chat.gateway_client import TelegramGateway
+from bot.backend.storage.rasa_events import TrackerStore
+from bot.backend.chat.transcripts import TranscriptClient
 from bot.directory import cached_directory
 
 

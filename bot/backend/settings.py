@@ -12,7 +12,7 @@ Environment variables:
                                       used to delete transcripts on retention and erasure
     BACKEND_SERVICE_TOKEN             bearer token of the ingest API (at least 32 characters)
     BACKEND_ENCRYPTION_KEYS           comma-separated Fernet keys; the first encrypts, all
-                                      decrypt (rotate with `python -m bot.backend.rotate_keys`)
+                                      decrypt (rotate with `python -m bot.backend.ops.rotate_keys`)
     RASA_URL, RASA_TOKEN              Rasa's HTTP API, for transcripts (http://127.0.0.1:5005)
     STAFF_RASA_TIMEOUT_SECONDS        how long the dashboard waits for Rasa: the case page's
                                       transcript, takeover events (5). RASA_TIMEOUT_SECONDS,
@@ -57,7 +57,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.backend.vocab import STAFF_ROLES
+from bot.backend.storage.vocab import STAFF_ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour on one account.

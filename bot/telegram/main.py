@@ -25,8 +25,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.directory.directory import cached_directory
 from bot.telegram import wording
-from bot.telegram.assistant import Assistant
-from bot.telegram.backend import Backend
+from bot.telegram.rasa_client import Assistant
+from bot.telegram.backend_client import Backend
 from bot.telegram.buttons import ButtonStore
 from bot.telegram.gateway import Gateway
 from bot.telegram.handlers import GATEWAY, add_handlers

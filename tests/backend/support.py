@@ -14,9 +14,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select, text
 
-from bot.backend.db import create_sync_engine
+from bot.backend.storage.db import create_sync_engine
 from bot.backend.keys import SESSIONS, VAULT
-from bot.backend.models import StaffUser
+from bot.backend.storage.models import StaffUser
 from bot.backend.settings import Settings
 from bot.backend.staff.passwords import hash_password
 

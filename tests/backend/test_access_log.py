@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.backend.access_log import RouteAccessLogger
+from bot.backend.web.access_log import RouteAccessLogger
 from bot.backend.main import init_app
 
 from .support import AUTH, Clock, Databases, make_settings

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AuditEntry, StaffSession, StaffUser
+from bot.backend.storage.models import AuditEntry, StaffSession, StaffUser
 from bot.backend.staff.sessions import token_id
 
 from .support import Client, Clock, MakeClient, add_staff, count, csrf_token, login

@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.error import BadRequest
 
-from bot.telegram.assistant import AssistantUnavailable
+from bot.telegram.rasa_client import AssistantUnavailable
 from bot.telegram.buttons import ButtonStore
 from bot.telegram.gateway import Delivery, Gateway
 from bot.telegram.ids import ConversationIds

@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from bot.backend.errors import ApiError, Handler
+from bot.backend.web.errors import ApiError, Handler
 from bot.backend.keys import SETTINGS
 
 log = logging.getLogger(__name__)

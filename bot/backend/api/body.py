@@ -10,7 +10,7 @@ import json
 
 from aiohttp import web
 
-from bot.backend.errors import ApiError
+from bot.backend.web.errors import ApiError
 
 MAX_BODY_BYTES = 64 * 1024
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.backend import validation as v
-
+from bot.backend.web import validation as v
 MAX_TEXT = 4000
 # Comfortably above the longest valid frame (4,000 characters, each at most a six-character
 # \u escape); anything bigger closes the socket (1009) before it is read.

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend.chat import relay, views
-
-
+from bot.backend.chat import views, websocket as relay
 def setup_routes(app: web.Application) -> None:
     """Add the widget, demo and relay routes."""
     router = app.router

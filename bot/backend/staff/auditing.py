@@ -7,7 +7,7 @@ from typing import NoReturn
 
 from aiohttp import web
 
-from bot.backend import audit
+from bot.backend.storage import audit
 from bot.backend.keys import CLOCK, SESSIONS, USER
 
 

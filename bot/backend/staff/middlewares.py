@@ -12,7 +12,7 @@ import hmac
 
 from aiohttp import web
 
-from bot.backend.errors import Handler
+from bot.backend.web.errors import Handler
 from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS, STAFF_SESSION, USER
 from bot.backend.staff import auditing, sessions
 from bot.backend.staff.forms import read_form

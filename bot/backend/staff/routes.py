@@ -6,8 +6,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.backend.staff import audit_page, cases, live, login, mfa, queue, stats, takeover
-from bot.backend.staff.case_actions import STEPS, handler
+from bot.backend.staff import audit_page, login, mfa, queue, stats
+
+from bot.backend.staff.case import live_feed as live, page as cases, takeover
+from bot.backend.staff.case.actions import STEPS, handler
 from bot.backend.staff.middlewares import require_csrf_token, require_session
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
