@@ -19,7 +19,6 @@ from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.settings import Settings
 from bot.backend.chat.gateway_client import TelegramGateway
 from bot.backend.storage.rasa_events import TrackerStore
-from bot.backend.chat.transcripts import TranscriptClient
 
 Clock = Callable[[], dt.datetime]
 
@@ -28,9 +27,8 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 VAULT = web.AppKey("vault", Vault)
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 TRACKER = web.AppKey("tracker", TrackerStore)
-TRANSCRIPTS = web.AppKey("transcripts", TranscriptClient)
 INGEST: web.AppKey[GroupCommit[IngestEvent, IngestResult]] = web.AppKey("ingest")
-# The web chat and live takeover (resources.live).
+# The web chat, live takeover and transcripts (resources.live).
 RASA = web.AppKey("rasa", RasaClient)
 CHAT = web.AppKey("chat", ChatService)
 TELEGRAM = web.AppKey("telegram", TelegramGateway)

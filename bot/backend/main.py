@@ -39,7 +39,6 @@ def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
         resources.database,
         resources.ingest_queue,
         resources.tracker_store,
-        resources.transcripts,
         resources.live,
         resources.retention_job,
     ])

@@ -32,7 +32,6 @@ from bot.backend.keys import (
     SETTINGS,
     TELEGRAM,
     TRACKER,
-    TRANSCRIPTS,
     VAULT,
     WIDGET,
 )
@@ -40,7 +39,6 @@ from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.ops.retention import Policy, purge, run_every
 from bot.backend.chat.gateway_client import TelegramGateway
 from bot.backend.storage.rasa_events import TrackerStore
-from bot.backend.chat.transcripts import TranscriptClient
 from bot.directory import cached_directory
 
 
@@ -78,15 +76,6 @@ async def tracker_store(app: web.Application) -> AsyncIterator[None]:
     app[TRACKER] = TrackerStore(engine)
     yield
     await engine.dispose()
-
-
-async def transcripts(app: web.Application) -> AsyncIterator[None]:
-    """One HTTP client for Rasa, ignoring proxy settings from the environment."""
-    settings = app[SETTINGS]
-    async with aiohttp.ClientSession(trust_env=False) as http:
-        app[TRANSCRIPTS] = TranscriptClient(http, settings.rasa_url, settings.rasa_token,
-                                            settings.staff_rasa_timeout_seconds)
-        yield
 
 
 async def live(app: web.Application) -> AsyncIterator[None]:

@@ -1,10 +1,15 @@
-"""Writing to Rasa: a person's message through the REST webhook, and events a staff member
-adds to a conversation (the takeover slot, their messages) through the HTTP API.
+"""The backend's one client of Rasa's HTTP API: nothing else in bot/backend speaks it.
 
-Reading transcripts is transcripts.py's job. As there, Rasa's token travels in the query
-string, as Rasa requires, so URLs are never logged and redirects are not followed. Every
-failure (down, slow, refusing, answering nonsense) is one exception, RasaUnavailable,
-because each caller has one thing to do about it: tell the person or the staff member.
+- `message`: a person's message through the REST webhook (the web chat relay);
+- `append`: events a staff member adds to a conversation (the takeover slot, their
+  messages), under Rasa's lock;
+- `transcript`: a conversation's tracker, as the case page shows it (transcripts.py).
+
+Rasa's token travels in the query string, as Rasa requires, so URLs are never logged and
+redirects are not followed. Every failure of `message` and `append` (down, slow, refusing,
+answering nonsense) is one exception, RasaUnavailable, because each caller has one thing
+to do about it: tell the person or the staff member. `transcript` never raises: the case
+page says in plain words why there is no transcript.
 """
 
 from __future__ import annotations
@@ -16,14 +21,23 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.backend.chat.transcripts import Transcript, from_tracker
+
 MAX_REPLY_BYTES = 1024 * 1024
+MAX_TRACKER_BYTES = 8 * 1024 * 1024
 MAX_BUTTONS = 20
 MAX_TITLE = 200
 MAX_PAYLOAD = 2000
+TOO_LONG = "the answer is too long"
+NOT_JSON = "the answer is not JSON"
 
 
 class RasaUnavailable(Exception):
     """Rasa could not take the message or the events; nothing can be assumed done."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -43,21 +57,25 @@ class Reply:
 
 
 class RasaClient:
-    """One Rasa server, reached with the app's HTTP client session."""
+    """One Rasa server, reached with the app's HTTP client session.
+
+    `message_timeout` bounds a person's wait for the assistant (WIDGET_RASA_TIMEOUT_SECONDS);
+    `staff_timeout` bounds the dashboard's requests (STAFF_RASA_TIMEOUT_SECONDS).
+    """
 
     def __init__(self, http: aiohttp.ClientSession, rasa_url: str, token: str | None,
-                 message_timeout: float, events_timeout: float) -> None:
+                 message_timeout: float, staff_timeout: float) -> None:
         self._http = http
         self._rasa_url = rasa_url
         self._token = token
         self._message_timeout = aiohttp.ClientTimeout(total=message_timeout)
-        self._events_timeout = aiohttp.ClientTimeout(total=events_timeout)
+        self._staff_timeout = aiohttp.ClientTimeout(total=staff_timeout)
 
     async def message(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Reply]:
         """Send a person's message; return the assistant's replies (often several)."""
         body = {"sender": sender, "message": text, "metadata": metadata}
-        data = await self._post(f"{self._rasa_url}/webhooks/rest/webhook", body, {},
-                                self._message_timeout)
+        data = await self._request("POST", f"{self._rasa_url}/webhooks/rest/webhook", body,
+                                   {}, self._message_timeout, MAX_REPLY_BYTES)
         if not isinstance(data, list):
             raise RasaUnavailable("the webhook did not answer with a list")
         return [reply for reply in map(_reply, data) if reply is not None]
@@ -66,26 +84,58 @@ class RasaClient:
         """Append events to a conversation's tracker, in order, under Rasa's lock."""
         if self._token is None:
             raise RasaUnavailable("RASA_TOKEN is not set")
-        url = f"{self._rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
-        await self._post(url, events, {"token": self._token, "include_events": "NONE"},
-                         self._events_timeout)
+        await self._request("POST", f"{self._tracker_url(conversation_id)}/events", events,
+                            {"token": self._token, "include_events": "NONE"},
+                            self._staff_timeout, MAX_REPLY_BYTES)
 
-    async def _post(self, url: str, body: object, params: dict[str, str],
-                    timeout: aiohttp.ClientTimeout) -> object:
+    async def transcript(self, conversation_id: str) -> Transcript:
+        """The transcript, or a Transcript whose `problem` says why there is none."""
+        if self._token is None:
+            return Transcript(problem="Transcripts are not configured (RASA_TOKEN is not set).")
         try:
-            async with self._http.post(url, json=body, params=params, timeout=timeout,
-                                       allow_redirects=False) as response:
+            tracker = await self._request(
+                "GET", self._tracker_url(conversation_id), None,
+                {"token": self._token, "include_events": "ALL"}, self._staff_timeout,
+                MAX_TRACKER_BYTES)
+        except RasaUnavailable as error:
+            return Transcript(problem=_transcript_problem(error))
+        return from_tracker(tracker)
+
+    def _tracker_url(self, conversation_id: str) -> str:
+        return f"{self._rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker"
+
+    async def _request(self, method: str, url: str, body: object, params: dict[str, str],
+                       timeout: aiohttp.ClientTimeout, max_bytes: int) -> object:
+        """One request; its JSON answer, or RasaUnavailable saying what went wrong."""
+        try:
+            async with self._http.request(method, url, json=body, params=params,
+                                          timeout=timeout, allow_redirects=False) as response:
                 if response.status != 200:
-                    raise RasaUnavailable(f"HTTP {response.status}")
-                raw = await response.content.read(MAX_REPLY_BYTES + 1)
+                    raise RasaUnavailable(f"HTTP {response.status}", response.status)
+                raw = await response.content.read(max_bytes + 1)
         except (TimeoutError, aiohttp.ClientError) as error:
             raise RasaUnavailable(type(error).__name__) from None
-        if len(raw) > MAX_REPLY_BYTES:
-            raise RasaUnavailable("the answer is too long")
+        if len(raw) > max_bytes:
+            raise RasaUnavailable(TOO_LONG)
         try:
             return json.loads(raw)
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise RasaUnavailable("the answer is not JSON") from None
+            raise RasaUnavailable(NOT_JSON) from None
+
+
+def _transcript_problem(error: RasaUnavailable) -> str:
+    """What the case page says instead of the transcript."""
+    if error.status in (401, 403):
+        return "The assistant's server refused our token."
+    if error.status is not None:
+        return ("The assistant's server could not provide the transcript "
+                f"(HTTP {error.status}).")
+    if str(error) == TOO_LONG:
+        return "The transcript is too long to show here."
+    if str(error) == NOT_JSON:
+        return "The assistant's server sent a transcript we cannot read."
+    return ("The assistant's server could not be reached, so the transcript cannot be "
+            "shown. Try again later.")
 
 
 def _reply(item: object) -> Reply | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.backend.chat.delivery import channel_of
-from bot.backend.keys import SESSIONS, TRANSCRIPTS, USER, VAULT
+from bot.backend.keys import RASA, SESSIONS, USER, VAULT
 from bot.backend.storage.models import Handoff, Referral
 from bot.backend.staff import auditing
 from bot.backend.staff.case import policy
@@ -45,7 +45,7 @@ async def live_feed(request: web.Request) -> web.Response:
                             object_id=case_id)
     if status == WITHDRAWN or channel_of(conversation_id) is None:
         return web.json_response({"problem": "There is no live conversation to show."})
-    transcript = await config[TRANSCRIPTS].fetch(conversation_id)
+    transcript = await config[RASA].transcript(conversation_id)
     if transcript.problem:
         return web.json_response({"problem": transcript.problem})
     messages = transcript.messages

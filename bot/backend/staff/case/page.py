@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.backend.storage import audit
 from bot.backend.storage.crypto import Vault
-from bot.backend.keys import CLOCK, SESSIONS, SETTINGS, TRANSCRIPTS, USER, VAULT
+from bot.backend.keys import CLOCK, RASA, SESSIONS, SETTINGS, USER, VAULT
 from bot.backend.storage.models import Handoff, Note, Referral, StaffUser
 from bot.backend.staff.priority import priority_expression
 from bot.backend.web.security_headers import LIVE_PAGE_POLICY
@@ -79,7 +79,7 @@ async def case_page(request: web.Request) -> web.StreamResponse:
     case, conversation_id = loaded
     transcript = Transcript()
     if case.handoff.status != WITHDRAWN:
-        transcript = await config[TRANSCRIPTS].fetch(conversation_id)
+        transcript = await config[RASA].transcript(conversation_id)
         if transcript.problem is None:
             await auditing.record(request, "transcript.view", object_type="handoff",
                                   object_id=case_id)

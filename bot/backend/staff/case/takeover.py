@@ -40,7 +40,6 @@ from bot.backend.keys import (
     RASA,
     SESSIONS,
     TELEGRAM,
-    TRANSCRIPTS,
     USER,
     VAULT,
 )
@@ -122,7 +121,7 @@ async def end_takeover(request: web.Request) -> web.StreamResponse:
     that the database does not count as taken over (a start that failed half-way)."""
     case = await _case(request, "end_takeover")
     if not case.taken_over:
-        transcript = await request.config_dict[TRANSCRIPTS].fetch(case.conversation_id)
+        transcript = await request.config_dict[RASA].transcript(case.conversation_id)
         if not transcript.paused:
             raise web.HTTPConflict(text="The conversation is not taken over.")
     try:
@@ -196,7 +195,7 @@ async def _person_away(request: web.Request, case: _Case) -> bool:
         return case.left_at is not None or config[CHAT].hub.has_left(case.conversation_id)
     if case.left_at is None:
         return False
-    transcript = await config[TRANSCRIPTS].fetch(case.conversation_id)
+    transcript = await config[RASA].transcript(case.conversation_id)
     return presence.still_away(case.left_at, transcript.messages)
 
 
