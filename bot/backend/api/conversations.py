@@ -6,8 +6,8 @@ first: if the tracker store is down the call fails and the outbox retries, rathe
 reporting an erasure that left the transcript behind. Audit entries never hold the
 conversation id, only the (now deleted) referral id and how much was removed.
 
-Withdrawal closes the open handoff and deletes its summary, contact details and safe
-time: with consent withdrawn there is no reason to keep them.
+Withdrawal closes the open handoff (the workflow's `withdraw`) and deletes its summary,
+contact details and safe time: with consent withdrawn there is no reason to keep them.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backend.staff.case import workflow
 from bot.backend.storage import audit, counts
 from bot.backend.storage.crypto import Vault
-from bot.backend.storage.db import delete_rows
-from bot.backend.storage.models import Handoff, Note, Referral
+from bot.backend.storage.models import Handoff, Referral
 from bot.backend.storage.rasa_events import TrackerStore
+from bot.backend.storage.referrals import delete_referrals, locked_referral, of_conversation
 from bot.backend.storage.vocab import OPEN_STATUSES, WITHDRAWN
 
 
@@ -53,17 +54,10 @@ async def erase_conversation(
     transcript_events = await tracker.delete_conversation(conversation_id)
     async with sessions.begin() as session:
         referral_ids = list(await session.scalars(
-            select(Referral.id).where(
-                Referral.conversation_hash.in_(vault.lookup_hashes(conversation_id)))
-        ))
-        handoff_ids = select(Handoff.id).where(Handoff.referral_id.in_(referral_ids))
-        notes = await delete_rows(session, delete(Note).where(
-            Note.handoff_id.in_(handoff_ids)))
-        handoffs = await delete_rows(session, delete(Handoff).where(
-            Handoff.referral_id.in_(referral_ids)))
-        referrals = await delete_rows(session, delete(Referral).where(
-            Referral.id.in_(referral_ids)))
-        erasure = Erasure(referrals, handoffs, notes, transcript_events)
+            select(Referral.id).where(of_conversation(vault, conversation_id))))
+        deleted = await delete_referrals(session, Referral.id.in_(referral_ids))
+        erasure = Erasure(deleted.referrals, deleted.handoffs, deleted.notes,
+                          transcript_events)
         audit.record(
             session, audit.SERVICE, "conversation.erased", now, object_type="referral",
             object_id=referral_ids[0] if referral_ids else None,
@@ -80,11 +74,7 @@ async def withdraw(
 ) -> Withdrawal | None:
     """Withdraw consent and the open handoff; None when the conversation is unknown."""
     async with sessions.begin() as session:
-        referral = (await session.execute(
-            select(Referral)
-            .where(Referral.conversation_hash.in_(vault.lookup_hashes(conversation_id)))
-            .with_for_update()
-        )).scalar_one_or_none()
+        referral = await locked_referral(session, vault, conversation_id)
         if referral is None:
             return None
         referral.consent = False
@@ -98,9 +88,7 @@ async def withdraw(
             audit.record(session, audit.SERVICE, "referral.consent_withdrawn", now,
                          object_type="referral", object_id=referral.id)
             return Withdrawal(referral.id, None)
-        handoff.status = WITHDRAWN
-        handoff.closed_at = now
-        handoff.updated_at = now
+        workflow.withdraw(handoff, now)
         handoff.summary_enc = None
         handoff.contact_details_enc = None
         handoff.safe_time_enc = None

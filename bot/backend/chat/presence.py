@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from aiohttp import ChainMapProxy
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.backend.storage import audit
@@ -20,7 +19,7 @@ from bot.backend.storage.crypto import Vault
 from bot.backend.chat.hub import ENDED
 from bot.backend.chat.delivery import channel_of
 from bot.backend.keys import CHAT, CLOCK, SESSIONS, VAULT
-from bot.backend.storage.models import Referral
+from bot.backend.storage.referrals import locked_referral
 from bot.backend.chat.transcripts import Message
 
 
@@ -43,11 +42,7 @@ async def record_left(
 ) -> None:
     """Note the time on the referral, if one is held, and audit it."""
     async with sessions.begin() as session:
-        referral = (await session.execute(
-            select(Referral)
-            .where(Referral.conversation_hash.in_(vault.lookup_hashes(conversation_id)))
-            .with_for_update()
-        )).scalar_one_or_none()
+        referral = await locked_referral(session, vault, conversation_id)
         if referral is None:
             return
         referral.left_at = now

@@ -15,15 +15,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.backend.storage import audit
 from bot.backend.storage.db import delete_rows
-from bot.backend.storage.models import AppliedEvent, Handoff, Note, Referral, StaffSession
+from bot.backend.storage.models import AppliedEvent, Referral, StaffSession
 from bot.backend.settings import Settings
 from bot.backend.staff.sessions import Lifetime
 from bot.backend.storage.rasa_events import TrackerStore
+from bot.backend.storage.referrals import delete_referrals
 
 log = logging.getLogger(__name__)
 
@@ -61,21 +62,15 @@ async def purge(
     cutoff = now - policy.retention
     transcript_events = await tracker.delete_before(cutoff)
     async with sessions.begin() as session:
-        expired = select(Referral.id).where(Referral.last_event_at < cutoff)
-        expired_handoffs = select(Handoff.id).where(Handoff.referral_id.in_(expired))
-        notes = await delete_rows(session, delete(Note).where(
-            Note.handoff_id.in_(expired_handoffs)))
-        handoffs = await delete_rows(session, delete(Handoff).where(
-            Handoff.referral_id.in_(expired)))
-        referrals = await delete_rows(session, delete(Referral).where(
-            Referral.last_event_at < cutoff))
+        expired = await delete_referrals(session, Referral.last_event_at < cutoff)
         events = await delete_rows(session, delete(AppliedEvent).where(
             AppliedEvent.received_at < cutoff))
         staff_sessions = await delete_rows(session, delete(StaffSession).where(or_(
             StaffSession.last_seen_at < now - policy.sessions.idle,
             StaffSession.created_at < now - policy.sessions.maximum,
         )))
-        result = Purge(referrals, handoffs, notes, events, staff_sessions, transcript_events)
+        result = Purge(expired.referrals, expired.handoffs, expired.notes, events,
+                       staff_sessions, transcript_events)
         audit.record(session, audit.SYSTEM, "retention.purge", now, detail=audit.counts(
             referrals=result.referrals, handoffs=result.handoffs, notes=result.notes,
             transcript_events=result.transcript_events))

@@ -1,126 +1,106 @@
-"""What staff do to a case: claim, start, release, note, resolve, reassign.
+"""Every action staff can take on a case, in one table: its route, who may take it (policy),
+when (workflow), what it does (its handler) and its button on the case page.
 
-Every action locks the handoff row, checks the policy (who) and then the workflow (what
-status), and writes the change and its audit entry in one transaction. A refused action
-is audited as denied and answered 403; a case whose status changed under the user's feet
-gets 409 with an explanation, and nothing is written.
+    POST /staff/cases/{handoff_id}/{name}     one route per row, named case_{name}
+
+Adding a case action is one row here and its handler: a step in steps.py for a change to
+the database alone, or a handler of its own (as takeover.py's) for one that also talks to
+Rasa or the person. The case page shows a row's button where `button` says, when the
+signed-in staff member may take it now (`allowed`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.backend.storage import audit, counts
-from bot.backend.storage.crypto import Vault
-from bot.backend.keys import CLOCK, FORM, SESSIONS, USER, VAULT
-from bot.backend.storage.models import Handoff, Note, StaffUser
-from bot.backend.staff import auditing
-from bot.backend.staff.case import policy, workflow
-from bot.backend.staff.case.page import handoff_id
-from bot.backend.web.validation import ValidationError, text
+from bot.backend.staff.case import policy, steps, takeover
+from bot.backend.staff.case.policy import Who
+from bot.backend.staff.case.workflow import ANY_STATUS, WORKING, Rule, allows
+from bot.backend.storage.models import Handoff, StaffUser
+from bot.backend.storage.vocab import OPEN_STATUSES
 
-NOTE_MAX = 4000
+# A POST handler: the request, and the row it serves.
+Handler = Callable[[web.Request, "CaseAction"], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True)
-class Context:
-    """What an action step may use."""
+class CaseAction:
+    """One row of the table."""
 
-    session: AsyncSession
-    user: StaffUser
-    form: dict[str, str]
-    vault: Vault
-    now: dt.datetime
+    name: str
+    label: str
+    who: Who
+    rule: Rule
+    handler: Handler
+    # Where the case page shows it: "actions" (a plain button in the actions section),
+    # "resolve" and "reassign" (forms there), "notes", "live" (the live conversation).
+    button: str
 
+    @property
+    def audit_name(self) -> str:
+        """How the audit log names it, done or refused."""
+        return f"case.{self.name}"
 
-Step = Callable[[Handoff, Context], Awaitable[str | None]]
-
-
-async def _claim(handoff: Handoff, ctx: Context) -> None:
-    workflow.claim(handoff, ctx.user.id, ctx.now)
-
-
-async def _start(handoff: Handoff, ctx: Context) -> None:
-    workflow.start(handoff, ctx.now)
-
-
-async def _release(handoff: Handoff, ctx: Context) -> None:
-    workflow.release(handoff, ctx.now)
+    def allowed(self, user: StaffUser, handoff: Handoff) -> bool:
+        """Whether this staff member may take it on this case now (policy and workflow)."""
+        return self.who(user, handoff) and allows(handoff, self.rule)
 
 
-async def _resolve(handoff: Handoff, ctx: Context) -> str:
-    outcome = ctx.form.get("outcome", "")
-    workflow.resolve(handoff, outcome, ctx.now)
-    await counts.bump(ctx.session, [(counts.week_of(ctx.now), counts.OUTCOMES, outcome, 1)])
-    return f"outcome={outcome}"
+CASE_ACTIONS: dict[str, CaseAction] = {action.name: action for action in (
+    CaseAction("claim", "Claim", policy.unheld_or_holder,
+               Rule(("new",), "Only a new case can be claimed."),
+               steps.in_one_transaction(steps.claim), "actions"),
+    CaseAction("start", "Mark in progress", policy.unheld_or_holder,
+               Rule(("claimed",), "Only a claimed case can be marked in progress."),
+               steps.in_one_transaction(steps.start), "actions"),
+    CaseAction("release", "Release to the queue", policy.holder_or_supervisor,
+               Rule(WORKING, "Only a claimed or in-progress case can be released.",
+                    during_takeover=False),
+               steps.in_one_transaction(steps.release), "actions"),
+    CaseAction("resolve", "Resolve", policy.unheld_or_holder,
+               Rule(WORKING, "Only a claimed or in-progress case can be resolved.",
+                    during_takeover=False),
+               steps.in_one_transaction(steps.resolve), "resolve"),
+    CaseAction("note", "Add note", policy.unheld_or_holder,
+               Rule(WORKING, "Notes can be added while a case is claimed or in progress."),
+               steps.in_one_transaction(steps.note), "notes"),
+    CaseAction("reassign", "Reassign", policy.supervisor,
+               Rule(OPEN_STATUSES, "Only an open case can be reassigned."),
+               steps.in_one_transaction(steps.reassign), "reassign"),
+    CaseAction("takeover", "Take over the conversation", policy.holder,
+               Rule(WORKING, "Only a claimed or in-progress case can be taken over.",
+                    during_takeover=False,
+                    taken_over_refusal="The conversation is already taken over."),
+               takeover.take_over, "live"),
+    CaseAction("reply", "Send", policy.holder,
+               Rule(ANY_STATUS, "Take over the conversation before writing in it.",
+                    during_takeover=True),
+               takeover.reply, "live"),
+    CaseAction("end_takeover", "End takeover", policy.holder,
+               Rule(ANY_STATUS, "The conversation is not taken over.", during_takeover=True),
+               takeover.end_takeover, "live"),
+)}
 
 
-async def _note(handoff: Handoff, ctx: Context) -> None:
-    workflow.check_note(handoff)
-    try:
-        body = text(ctx.form.get("body", ""), "note", max_length=NOTE_MAX, multiline=True)
-    except ValidationError as error:
-        raise web.HTTPUnprocessableEntity(text=f"The note {error.message}.") from None
-    ctx.session.add(Note(id=uuid.uuid4(), handoff_id=handoff.id, author_id=ctx.user.id,
-                         created_at=ctx.now, body_enc=ctx.vault.encrypt(body)))
-    handoff.updated_at = ctx.now
+def allowed_actions(user: StaffUser, handoff: Handoff) -> frozenset[str]:
+    """The names of the actions this staff member may take on this case now."""
+    return frozenset(name for name, action in CASE_ACTIONS.items()
+                     if action.allowed(user, handoff))
 
 
-async def _reassign(handoff: Handoff, ctx: Context) -> str:
-    try:
-        target = await ctx.session.get(StaffUser, uuid.UUID(ctx.form.get("assignee", "")))
-    except ValueError:
-        target = None
-    if target is None or not target.active:
-        raise web.HTTPUnprocessableEntity(text="Choose an active staff member.")
-    workflow.reassign(handoff, target.id, ctx.now)
-    return f"assignee={target.id}"
+def add_routes(router: web.UrlDispatcher) -> None:
+    """One POST route per row, under the staff sub-app."""
+    for action in CASE_ACTIONS.values():
+        router.add_post(f"/cases/{{handoff_id}}/{action.name}", _route(action),
+                        name=f"case_{action.name}")
 
 
-STEPS: dict[str, Step] = {
-    "claim": _claim,
-    "start": _start,
-    "release": _release,
-    "resolve": _resolve,
-    "note": _note,
-    "reassign": _reassign,
-}
+def _route(action: CaseAction) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return await action.handler(request, action)
 
-
-def handler(action: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """The POST handler for one action."""
-
-    async def perform(request: web.Request) -> web.StreamResponse:
-        await _perform(request, action, STEPS[action])
-        raise web.HTTPSeeOther(f"/staff/cases/{handoff_id(request)}")
-
-    perform.__doc__ = f"POST /staff/cases/{{handoff_id}}/{action}."
-    return perform
-
-
-async def _perform(request: web.Request, action: str, step: Step) -> None:
-    config = request.config_dict
-    user = request[USER]
-    case_id = handoff_id(request)
-    now = config[CLOCK]()
-    async with config[SESSIONS].begin() as session:
-        handoff = await session.get(Handoff, case_id, with_for_update=True)
-        if handoff is None:
-            raise web.HTTPNotFound()
-        allowed = policy.can(user, handoff, action)
-        if allowed:
-            context = Context(session, user, request[FORM], config[VAULT], now)
-            try:
-                detail = await step(handoff, context)
-            except workflow.TransitionError as error:
-                raise web.HTTPConflict(text=str(error)) from None
-            audit.record(session, audit.staff(user.id), f"case.{action}", now,
-                         object_type="handoff", object_id=handoff.id, detail=detail)
-    if not allowed:
-        await auditing.deny(request, f"case.{action}", object_type="handoff", object_id=case_id)
+    handle.__doc__ = f"POST /staff/cases/{{handoff_id}}/{action.name}."
+    return handle

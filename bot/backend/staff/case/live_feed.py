@@ -13,14 +13,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.backend.chat.delivery import channel_of
-from bot.backend.keys import RASA, SESSIONS, USER, VAULT
-from bot.backend.storage.models import Handoff, Referral
+from bot.backend.keys import RASA
 from bot.backend.staff import auditing
 from bot.backend.staff.case import policy
-from bot.backend.staff.case.page import handoff_id
+from bot.backend.staff.case.guard import open_case
 from bot.backend.staff.case.live_view import presence_of, refresh_presence
-from bot.backend.web.templating import when
+from bot.backend.storage.models import Referral
 from bot.backend.storage.vocab import WITHDRAWN
+from bot.backend.web.templating import when
 
 POLL_AFTER_MAX = 100_000
 
@@ -29,20 +29,12 @@ async def live_feed(request: web.Request) -> web.Response:
     """GET /staff/cases/{handoff_id}/live?after=N."""
     after = _after(request.query.get("after", "0"))
     config = request.config_dict
-    case_id = handoff_id(request)
-    async with config[SESSIONS].begin() as session:
-        handoff = await session.get(Handoff, case_id)
-        if handoff is None:
-            raise web.HTTPNotFound()
-        allowed = policy.can_view(request[USER], handoff)
-        if allowed:
-            referral = await session.get_one(Referral, handoff.referral_id)
-            conversation_id = config[VAULT].decrypt(referral.conversation_id_enc)
-            left_at, status, taken_over = (referral.left_at, handoff.status,
-                                           handoff.takeover_at is not None)
-    if not allowed:
-        await auditing.deny(request, "transcript.live", object_type="handoff",
-                            object_id=case_id)
+    async with open_case(request, "transcript.live", policy.can_view, lock=False) as opened:
+        handoff = opened.handoff
+        referral = await opened.session.get_one(Referral, handoff.referral_id)
+        conversation_id = opened.vault.decrypt(referral.conversation_id_enc)
+        case_id, left_at, status, taken_over = (handoff.id, referral.left_at, handoff.status,
+                                                handoff.takeover_at is not None)
     if status == WITHDRAWN or channel_of(conversation_id) is None:
         return web.json_response({"problem": "There is no live conversation to show."})
     transcript = await config[RASA].transcript(conversation_id)

@@ -12,7 +12,7 @@ from bot.backend.chat import presence
 from bot.backend.chat.delivery import OUTCOMES, channel_of
 from bot.backend.keys import CHAT, USER
 from bot.backend.storage.models import Handoff, Referral
-from bot.backend.staff.case import policy, workflow
+from bot.backend.staff.case.actions import CASE_ACTIONS
 from bot.backend.staff.case.notices import ROLE_WORDS
 from bot.backend.web.templating import when
 from bot.backend.chat.transcripts import Transcript
@@ -74,18 +74,16 @@ def live_view(request: web.Request, handoff: Handoff, referral: Referral,
     user = request[USER]
     code, text = presence_of(request, conversation_id, referral.left_at, transcript)
 
-    def may(action: str) -> bool:
-        return policy.can(user, handoff, action) and workflow.allows(handoff, action)
-
     return LiveView(
         channel=channel,
         taken_over=handoff.takeover_at is not None,
         paused=transcript.paused,
         presence=code,
         presence_text=text,
-        can_take_over=may("takeover") and not transcript.paused,
-        can_reply=may("reply"),
-        can_end=policy.can(user, handoff, "end_takeover")
+        can_take_over=CASE_ACTIONS["takeover"].allowed(user, handoff) and not transcript.paused,
+        can_reply=CASE_ACTIONS["reply"].allowed(user, handoff),
+        # Also mends a pause the database does not know about (end_takeover's handler).
+        can_end=CASE_ACTIONS["end_takeover"].who(user, handoff)
         and (handoff.takeover_at is not None or transcript.paused),
         sent=OUTCOMES.get(request.query.get("sent", "")),
         count=len(transcript.messages),

@@ -8,6 +8,7 @@
 - Only the holder speaks in the live conversation: takes it over, writes in it and hands
   it back to the assistant. Nobody speaks for a case nobody holds.
 
+Each rule below is a `Who`; every case action's row (actions.py) names the one it follows.
 These rules are about whose case it is. Whether the case's status allows an action
 (claiming a resolved case, noting an unclaimed one) is workflow.py's question, answered
 with 409 rather than 403.
@@ -15,11 +16,12 @@ with 409 rather than 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.backend.storage.models import Handoff, StaffUser
 from bot.backend.storage.vocab import SUPERVISOR_ROLES
 
-HOLDER_ACTIONS = frozenset({"claim", "start", "note", "resolve"})
-SPEAKER_ACTIONS = frozenset({"takeover", "reply", "end_takeover"})
+Who = Callable[[StaffUser, Handoff], bool]
 
 
 def is_supervisor(user: StaffUser) -> bool:
@@ -29,18 +31,24 @@ def is_supervisor(user: StaffUser) -> bool:
 
 def can_view(user: StaffUser, handoff: Handoff) -> bool:
     """Unheld cases are open to all staff; held ones to the holder and supervisors."""
-    return handoff.assignee_id in (None, user.id) or is_supervisor(user)
+    return unheld_or_holder(user, handoff) or is_supervisor(user)
 
 
-def can(user: StaffUser, handoff: Handoff, action: str) -> bool:
-    """Whether the user may perform `action` on this case, whatever its status."""
-    unheld_or_mine = handoff.assignee_id in (None, user.id)
-    if action in SPEAKER_ACTIONS:
-        return handoff.assignee_id is not None and handoff.assignee_id == user.id
-    if action in HOLDER_ACTIONS:
-        return unheld_or_mine
-    if action == "release":
-        return unheld_or_mine or is_supervisor(user)
-    if action == "reassign":
-        return is_supervisor(user)
-    return False
+def unheld_or_holder(user: StaffUser, handoff: Handoff) -> bool:
+    """A case nobody holds is anyone's to take; a held one is its holder's to work."""
+    return handoff.assignee_id in (None, user.id)
+
+
+def holder_or_supervisor(user: StaffUser, handoff: Handoff) -> bool:
+    """As unheld_or_holder, and supervisors too (they may put any case back)."""
+    return unheld_or_holder(user, handoff) or is_supervisor(user)
+
+
+def supervisor(user: StaffUser, _handoff: Handoff) -> bool:
+    """Only supervisors and admins, whoever holds the case."""
+    return is_supervisor(user)
+
+
+def holder(user: StaffUser, handoff: Handoff) -> bool:
+    """Only the staff member holding the case; nobody for a case nobody holds."""
+    return handoff.assignee_id is not None and handoff.assignee_id == user.id

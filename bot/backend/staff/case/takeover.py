@@ -11,10 +11,10 @@ delivery is audited. While the slot is set, the TakeoverPolicy keeps the assista
 except for crisis replies. Every reply sets the slot again, so a conversation whose Rasa
 session restarted (after an hour's silence) is quiet again as soon as staff speak.
 
-Only the holder may do any of this (policy.py). A person who has left (quick exit,
-Telegram /clear or /delete) is sent nothing more unless they write again. The forms work
-without JavaScript (303 back to the case page, the outcome named in `?sent=`); live.js
-asks for JSON instead, so the page need not reload.
+Only the holder may do any of this (policy.holder, in its row of actions.py). A person
+who has left (quick exit, Telegram /clear or /delete) is sent nothing more unless they
+write again. The forms work without JavaScript (303 back to the case page, the outcome
+named in `?sent=`); live.js asks for JSON instead, so the page need not reload.
 """
 
 from __future__ import annotations
@@ -25,32 +25,24 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.backend.chat import presence
-
-from bot.backend.storage import audit
 from bot.backend.chat.delivery import OUTCOMES, channel_of, deliver
-from bot.backend.keys import (
-    CHAT,
-    CLOCK,
-    FORM,
-    RASA,
-    SESSIONS,
-    TELEGRAM,
-    USER,
-    VAULT,
-)
-from bot.backend.storage.models import Handoff, Referral
 from bot.backend.chat.rasa_client import RasaUnavailable
+from bot.backend.keys import CHAT, CLOCK, FORM, RASA, SESSIONS, TELEGRAM, USER
 from bot.backend.staff import auditing
-from bot.backend.staff.case import policy, workflow
-from bot.backend.staff.case.page import handoff_id
+from bot.backend.staff.case import workflow
+from bot.backend.staff.case.guard import open_case
 from bot.backend.staff.case.notices import END_TEXT, join_text
-from bot.contract import TAKEOVER_KEY, TAKEOVER_ROLE_KEY, TAKEOVER_SLOT
+from bot.backend.storage.models import Handoff, Referral
 from bot.backend.web.validation import ValidationError, text
+from bot.contract import TAKEOVER_KEY, TAKEOVER_ROLE_KEY, TAKEOVER_SLOT
+
+if TYPE_CHECKING:
+    from bot.backend.staff.case.actions import CaseAction
 
 MESSAGE_MAX = 2000
 NAME_MAX = 30
@@ -71,13 +63,13 @@ class _Case:
     taken_over: bool
 
 
-async def take_over(request: web.Request) -> web.StreamResponse:
+async def take_over(request: web.Request, action: CaseAction) -> web.StreamResponse:
     """POST /staff/cases/{handoff_id}/takeover."""
     name = _first_name(request[FORM].get("name", ""))
-    if await _person_away(request, await _case(request, "takeover")):
+    if await _person_away(request, await _case(request, action)):
         raise web.HTTPConflict(text="They left the conversation, so nobody can join it "
                                     "unless they write again.")
-    case = await _case(request, "takeover", workflow.start_takeover)
+    case = await _case(request, action, workflow.start_takeover, check_status=True)
     role = request[USER].role
     notice = join_text(role, name, case.jurisdiction)
     try:
@@ -91,16 +83,17 @@ async def take_over(request: web.Request) -> web.StreamResponse:
     return _respond(request, case, outcome)
 
 
-async def reply(request: web.Request) -> web.StreamResponse:
-    """POST /staff/cases/{handoff_id}/reply."""
+async def reply(request: web.Request, action: CaseAction) -> web.StreamResponse:
+    """POST /staff/cases/{handoff_id}/reply; answers JSON to live.js, so a case not taken
+    over is this handler's own 409 rather than the guard's."""
     try:
         words = text(request[FORM].get("body", ""), "message", max_length=MESSAGE_MAX,
                      multiline=True)
     except ValidationError as error:
         return _problem(request, 422, f"The message {error.message}.")
-    case = await _case(request, "reply")
+    case = await _case(request, action)
     if not case.taken_over:
-        return _problem(request, 409, "Take over the conversation before writing in it.")
+        return _problem(request, 409, action.rule.refusal)
     if await _person_away(request, case):
         await _audit(request, "takeover.reply", case, "left", outcome="refused")
         return _respond(request, case, "left", status=409)
@@ -116,14 +109,15 @@ async def reply(request: web.Request) -> web.StreamResponse:
     return _respond(request, case, outcome)
 
 
-async def end_takeover(request: web.Request) -> web.StreamResponse:
+async def end_takeover(request: web.Request, action: CaseAction) -> web.StreamResponse:
     """POST /staff/cases/{handoff_id}/end_takeover; also mends a conversation left paused
-    that the database does not count as taken over (a start that failed half-way)."""
-    case = await _case(request, "end_takeover")
+    that the database does not count as taken over (a start that failed half-way), so the
+    workflow rule is not checked: Rasa's slot is."""
+    case = await _case(request, action)
     if not case.taken_over:
         transcript = await request.config_dict[RASA].transcript(case.conversation_id)
         if not transcript.paused:
-            raise web.HTTPConflict(text="The conversation is not taken over.")
+            raise web.HTTPConflict(text=action.rule.refusal)
     try:
         await request.config_dict[RASA].append(case.conversation_id, [
             _slot(False), _bot(END_TEXT, "end", request[USER].role)])
@@ -132,7 +126,7 @@ async def end_takeover(request: web.Request) -> web.StreamResponse:
         raise web.HTTPServiceUnavailable(
             text="The assistant's server could not be reached, so the assistant is still "
                  "quiet in this conversation. Try again in a moment.") from None
-    await _case(request, "end_takeover", workflow.end_takeover)
+    await _case(request, action, workflow.end_takeover)
     away = await _person_away(request, case)
     outcome = "left" if away else await _deliver(request, case, END_TEXT, "notice")
     await _audit(request, "takeover.notice", case, outcome)
@@ -140,37 +134,25 @@ async def end_takeover(request: web.Request) -> web.StreamResponse:
 
 
 async def _case(
-    request: web.Request, action: str,
-    change: Callable[[Handoff, dt.datetime], None] | None = None,
+    request: web.Request, action: CaseAction,
+    change: Callable[[Handoff, dt.datetime], None] | None = None, check_status: bool = False,
 ) -> _Case:
-    """The case, after the policy check (a refusal is audited: 403) and, with `change`,
-    the workflow change and its audit entry in one transaction (a conflict is 409)."""
-    config = request.config_dict
-    user = request[USER]
-    case_id = handoff_id(request)
-    now = config[CLOCK]()
-    async with config[SESSIONS].begin() as session:
-        handoff = await session.get(Handoff, case_id, with_for_update=True)
-        if handoff is None:
-            raise web.HTTPNotFound()
-        allowed = policy.can(user, handoff, action)
-        if allowed:
-            referral = await session.get_one(Referral, handoff.referral_id)
-            conversation_id = config[VAULT].decrypt(referral.conversation_id_enc)
-            if channel_of(conversation_id) is None:
-                raise web.HTTPConflict(text="This conversation is not on the web chat or "
-                                            "Telegram, so it cannot be taken over.")
-            case = _Case(handoff.id, conversation_id, referral.jurisdiction, referral.left_at,
-                         handoff.takeover_at is not None)
-            if change is not None:
-                try:
-                    change(handoff, now)
-                except workflow.TransitionError as error:
-                    raise web.HTTPConflict(text=str(error)) from None
-                audit.record(session, audit.staff(user.id), f"case.{action}", now,
-                             object_type="handoff", object_id=handoff.id)
-    if not allowed:
-        await auditing.deny(request, f"case.{action}", object_type="handoff", object_id=case_id)
+    """The case, opened through the guard (a refusal is audited: 403; with `check_status`,
+    the row's workflow rule is checked: 409) and, with `change`, changed and audited in
+    the same transaction."""
+    async with open_case(request, action.audit_name, action.who,
+                         rule=action.rule if check_status else None) as opened:
+        handoff = opened.handoff
+        referral = await opened.session.get_one(Referral, handoff.referral_id)
+        conversation_id = opened.vault.decrypt(referral.conversation_id_enc)
+        if channel_of(conversation_id) is None:
+            raise web.HTTPConflict(text="This conversation is not on the web chat or "
+                                        "Telegram, so it cannot be taken over.")
+        case = _Case(handoff.id, conversation_id, referral.jurisdiction, referral.left_at,
+                     handoff.takeover_at is not None)
+        if change is not None:
+            change(handoff, opened.now)
+            opened.audit(action.audit_name)
     return case
 
 

@@ -4,8 +4,11 @@
      ▲                │                   │
      └────release─────┴───────────────────┘      (reassign: any open state → claimed)
 
-Withdrawal comes from the victim through the API (see conversations.py). These functions
-check the status and change the handoff; who may call them is policy.py's business.
+This module is the only place that changes a handoff's status. Each staff action's
+`Rule` (its row in actions.py) says which statuses it starts from; the guard (guard.py)
+checks it before the action runs, and the functions here make the change. Withdrawal
+comes from the victim through the API (api/conversations.py). Who may act is policy.py's
+business.
 
 Live takeover runs beside the status: a claimed or in-progress case's conversation can be
 taken over, and while it is, the case can be neither released nor resolved (the assistant
@@ -17,57 +20,64 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from bot.backend.storage.models import Handoff
-from bot.backend.storage.vocab import OPEN_STATUSES, OUTCOME_LABELS
+from bot.backend.storage.vocab import OPEN_STATUSES, OUTCOME_LABELS, STATUS_LABELS, WITHDRAWN
 
 WORKING = ("claimed", "in_progress")
-# The statuses each staff action starts from.
-ALLOWED_FROM = {
-    "claim": ("new",),
-    "start": ("claimed",),
-    "release": WORKING,
-    "resolve": WORKING,
-    "note": WORKING,
-    "reassign": OPEN_STATUSES,
-    "takeover": WORKING,
-}
-# Actions that need the assistant answering again first.
-NEEDS_ASSISTANT = frozenset({"release", "resolve", "takeover"})
-# Actions that exist only during a takeover.
-DURING_TAKEOVER = frozenset({"reply", "end_takeover"})
+ANY_STATUS = tuple(STATUS_LABELS)
+END_TAKEOVER_FIRST = ("The conversation is taken over: end the takeover first, so the "
+                      "assistant answers again.")
 
 
 class TransitionError(Exception):
     """The case's status does not allow this; the message is shown to staff."""
 
 
-def allows(handoff: Handoff, action: str) -> bool:
+@dataclass(frozen=True)
+class Rule:
+    """When a case's state lets an action happen.
+
+    `during_takeover`: True, only while the conversation is taken over; False, never while
+    it is (the assistant must be answering again first); None, either way.
+    """
+
+    from_statuses: tuple[str, ...]
+    refusal: str
+    during_takeover: bool | None = None
+    taken_over_refusal: str = END_TAKEOVER_FIRST
+
+
+def allows(handoff: Handoff, rule: Rule) -> bool:
     """Whether the case's status (and takeover) lets the action happen now."""
     taken_over = handoff.takeover_at is not None
-    if action in DURING_TAKEOVER:
-        return taken_over
-    if taken_over and action in NEEDS_ASSISTANT:
+    if rule.during_takeover is not None and taken_over != rule.during_takeover:
         return False
-    return handoff.status in ALLOWED_FROM[action]
+    return handoff.status in rule.from_statuses
+
+
+def require(handoff: Handoff, rule: Rule) -> None:
+    """Raise TransitionError, with the words staff are shown, unless `allows`."""
+    if rule.during_takeover is False and handoff.takeover_at is not None:
+        raise TransitionError(rule.taken_over_refusal)
+    if not allows(handoff, rule):
+        raise TransitionError(rule.refusal)
 
 
 def claim(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
     """Take a new case."""
-    _require(handoff, "claim", "Only a new case can be claimed.")
     _assign(handoff, user_id, now)
 
 
 def start(handoff: Handoff, now: dt.datetime) -> None:
     """Mark a claimed case as being worked on."""
-    _require(handoff, "start", "Only a claimed case can be marked in progress.")
     handoff.status = "in_progress"
     handoff.updated_at = now
 
 
 def release(handoff: Handoff, now: dt.datetime) -> None:
     """Put a case back in the queue for someone else."""
-    _require(handoff, "release", "Only a claimed or in-progress case can be released.")
     handoff.status = "new"
     handoff.assignee_id = None
     handoff.claimed_at = None
@@ -75,8 +85,7 @@ def release(handoff: Handoff, now: dt.datetime) -> None:
 
 
 def resolve(handoff: Handoff, outcome: str, now: dt.datetime) -> None:
-    """Close a case with an outcome."""
-    _require(handoff, "resolve", "Only a claimed or in-progress case can be resolved.")
+    """Close a case with one of the listed outcomes."""
     if outcome not in OUTCOME_LABELS:
         raise TransitionError("Choose one of the listed outcomes.")
     handoff.status = "resolved"
@@ -87,18 +96,16 @@ def resolve(handoff: Handoff, outcome: str, now: dt.datetime) -> None:
 
 def reassign(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
     """Give an open case to a named staff member."""
-    _require(handoff, "reassign", "Only an open case can be reassigned.")
     _assign(handoff, user_id, now)
 
 
-def check_note(handoff: Handoff) -> None:
-    """Notes are written while a case is being worked on."""
-    _require(handoff, "note", "Notes can be added while a case is claimed or in progress.")
+def noted(handoff: Handoff, now: dt.datetime) -> None:
+    """A note was added: the case was touched, its status stays."""
+    handoff.updated_at = now
 
 
 def start_takeover(handoff: Handoff, now: dt.datetime) -> None:
     """The holder is about to speak in the live conversation."""
-    _require(handoff, "takeover", "Only a claimed or in-progress case can be taken over.")
     handoff.takeover_at = now
     handoff.updated_at = now
 
@@ -109,18 +116,17 @@ def end_takeover(handoff: Handoff, now: dt.datetime) -> None:
     handoff.updated_at = now
 
 
+def withdraw(handoff: Handoff, now: dt.datetime) -> None:
+    """The victim withdrew their request (through the API), whatever the open status."""
+    if handoff.status not in OPEN_STATUSES:
+        raise TransitionError("Only an open request can be withdrawn.")
+    handoff.status = WITHDRAWN
+    handoff.closed_at = now
+    handoff.updated_at = now
+
+
 def _assign(handoff: Handoff, user_id: uuid.UUID, now: dt.datetime) -> None:
     handoff.status = "claimed"
     handoff.assignee_id = user_id
     handoff.claimed_at = now
     handoff.updated_at = now
-
-
-def _require(handoff: Handoff, action: str, message: str) -> None:
-    if handoff.takeover_at is not None and action == "takeover":
-        raise TransitionError("The conversation is already taken over.")
-    if handoff.takeover_at is not None and action in NEEDS_ASSISTANT:
-        raise TransitionError("The conversation is taken over: end the takeover first, so "
-                              "the assistant answers again.")
-    if not allows(handoff, action):
-        raise TransitionError(message)
