@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 
 from bot.backend.web import validation as v
-from bot.backend.storage.vocab import (
+from bot.contract import (
     AGE_BANDS,
     CHANNELS,
     CONTACT_METHODS,

@@ -1,24 +1,11 @@
 """The fixed vocabularies shared by the ingest API, the database and the dashboard.
 
-The values the action server sends come from `bot.contract`; the rest are the backend's
-own. Labels are what staff see; ids are what is stored.
+The values the action server sends (routes, risk flags, jurisdictions, triage codes) are
+`bot.contract`'s, imported from there; these are the backend's own. Labels are what staff
+see; ids are what is stored.
 """
 
 from __future__ import annotations
-
-# What the action server sends is defined once, in the contract every process imports.
-from bot.contract import (  # noqa: F401
-    AGE_BANDS,
-    CHANNELS,
-    CONTACT_METHODS,
-    EVENT_KINDS,
-    JURISDICTIONS,
-    PERPETRATORS,
-    RISK_FLAGS,
-    ROUTES,
-    SITUATIONS,
-    VICTIM_ROLES,
-)
 
 STAFF_ROLES = ("advisor", "supervisor", "admin")
 SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
