@@ -73,7 +73,7 @@ validate: setup  ## check the service directory and the Rasa training data
 
 # Tests mirror the code; each suite runs in the environment its code runs in.
 RASA_TESTS := tests/assistant tests/actions tests/directory
-SVC_TESTS  := tests/test_contract.py tests/backend tests/tools tests/deploy
+SVC_TESTS  := tests/test_contract.py tests/test_layout.py tests/backend tests/tools tests/deploy
 
 # No trained model needed: the gateway's unit tests run here; those marked `stack` (the
 # real gateway against Rasa, the actions and the backend) run in test-e2e.
