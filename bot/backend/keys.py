@@ -8,16 +8,16 @@ from collections.abc import Callable
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.backend.api.schema import IngestEvent
-from bot.backend.chat.assets import WidgetAssets
-from bot.backend.chat.service import ChatService
-from bot.backend.storage.crypto import Vault
 from bot.backend.api.group_commit import GroupCommit
 from bot.backend.api.ingest import IngestResult
-from bot.backend.storage.models import StaffSession, StaffUser
-from bot.backend.chat.rasa_client import RasaClient
-from bot.backend.settings import Settings
+from bot.backend.api.schema import IngestEvent
+from bot.backend.chat.assets import WidgetAssets
 from bot.backend.chat.gateway_client import TelegramGateway
+from bot.backend.chat.rasa_client import RasaClient
+from bot.backend.chat.service import ChatService
+from bot.backend.settings import Settings
+from bot.backend.storage.crypto import Vault
+from bot.backend.storage.models import StaffSession, StaffUser
 from bot.backend.storage.rasa_events import TrackerStore
 
 Clock = Callable[[], dt.datetime]

@@ -17,13 +17,13 @@ from bot.backend import resources
 from bot.backend.api.body import MAX_BODY_BYTES
 from bot.backend.api.routes import create_app as create_api_app
 from bot.backend.chat.routes import setup_routes as setup_chat_routes
-from bot.backend.storage.crypto import Vault
-from bot.backend.web.errors import error_middleware
-from bot.backend.ops.health import healthz
 from bot.backend.keys import CHAT, CLOCK, SETTINGS, VAULT, Clock, utcnow
-from bot.backend.web.security_headers import add_security_headers
+from bot.backend.ops.health import healthz
 from bot.backend.settings import Settings
 from bot.backend.staff.routes import create_app as create_staff_app
+from bot.backend.storage.crypto import Vault
+from bot.backend.web.errors import error_middleware
+from bot.backend.web.security_headers import add_security_headers
 from bot.backend.web.templating import setup_templates
 
 

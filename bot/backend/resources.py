@@ -12,17 +12,17 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.storage import migrate
+from bot.backend.api.group_commit import GroupCommit
+from bot.backend.api.ingest import IngestResult, apply_events
 from bot.backend.api.schema import IngestEvent
 from bot.backend.chat.assets import load_assets
 from bot.backend.chat.fallback import unavailable_text
+from bot.backend.chat.gateway_client import TelegramGateway
 from bot.backend.chat.hub import Hub
+from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.chat.service import ChatService
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
-from bot.backend.storage.db import create_database_engine, create_sync_engine, session_factory
-from bot.backend.api.group_commit import GroupCommit
-from bot.backend.api.ingest import IngestResult, apply_events
 from bot.backend.keys import (
     CHAT,
     CLOCK,
@@ -35,9 +35,9 @@ from bot.backend.keys import (
     VAULT,
     WIDGET,
 )
-from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.ops.retention import Policy, purge, run_every
-from bot.backend.chat.gateway_client import TelegramGateway
+from bot.backend.storage import migrate
+from bot.backend.storage.db import create_database_engine, create_sync_engine, session_factory
 from bot.backend.storage.rasa_events import TrackerStore
 from bot.directory import cached_directory
 

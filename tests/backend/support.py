@@ -14,11 +14,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select, text
 
-from bot.backend.storage.db import create_sync_engine
 from bot.backend.keys import SESSIONS, VAULT
-from bot.backend.storage.models import StaffUser
 from bot.backend.settings import Settings
 from bot.backend.staff.passwords import hash_password
+from bot.backend.storage.db import create_sync_engine
+from bot.backend.storage.models import StaffUser
 
 SERVICE_TOKEN = "test-service-token-0123456789-abcdefghij"
 ENCRYPTION_KEY = "kBU8Cl3OWCcZNZV7-5b4fjqzE02pRMgQVIK7XYbVKE0="

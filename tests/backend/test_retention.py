@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS, TRACKER
+from bot.backend.ops.retention import Policy, purge
 from bot.backend.storage.models import (
     AggregateCount,
     AppliedEvent,
@@ -17,7 +18,6 @@ from bot.backend.storage.models import (
     Referral,
     StaffSession,
 )
-from bot.backend.ops.retention import Policy, purge
 
 from .support import (
     Client,

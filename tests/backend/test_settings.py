@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.backend.storage.db import database_url
 from bot.backend.settings import PROJECT_ROOT, ConfigError, Settings
+from bot.backend.storage.db import database_url
 
 from .support import ENCRYPTION_KEY, OLD_ENCRYPTION_KEY, SERVICE_TOKEN
 

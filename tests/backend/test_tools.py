@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
+from bot.backend.settings import PROJECT_ROOT
 from bot.backend.storage.db import create_sync_engine
 from bot.backend.storage.migrate import owned_by_backend
 from bot.backend.storage.models import Base
-from bot.backend.settings import PROJECT_ROOT
 
 from .support import (
     ENCRYPTION_KEY,

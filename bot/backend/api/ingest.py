@@ -30,11 +30,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.backend.storage import audit, counts
 from bot.backend.api.schema import HandoffRequest, IngestEvent
+from bot.backend.staff.priority import base_level
+from bot.backend.storage import audit, counts
 from bot.backend.storage.crypto import Vault
 from bot.backend.storage.models import AppliedEvent, Handoff, Referral, table_of
-from bot.backend.staff.priority import base_level
 from bot.backend.storage.vocab import OPEN_STATUSES
 
 MAX_ATTEMPTS = 3

@@ -7,12 +7,12 @@ from aiohttp import web
 
 from bot.backend.chat import presence
 
-from bot.backend.storage import audit
 from bot.backend.api.body import read_json
-from bot.backend.api.schema import conversation_id, parse_event
 from bot.backend.api.conversations import erase_conversation, withdraw
-from bot.backend.web.errors import ApiError
+from bot.backend.api.schema import conversation_id, parse_event
 from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
+from bot.backend.storage import audit
+from bot.backend.web.errors import ApiError
 from bot.backend.web.validation import ValidationError
 
 

@@ -8,10 +8,10 @@ REST webhook, Rasa's own socket.io channel) have no way back and are not offered
 
 from __future__ import annotations
 
+from bot.backend.chat.gateway_client import TelegramGateway
 from bot.backend.chat.hub import Hub
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SENDER_PREFIX as WEB_PREFIX
-from bot.backend.chat.gateway_client import TelegramGateway
 
 TELEGRAM_PREFIX = "tg-"
 

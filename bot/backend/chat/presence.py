@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from aiohttp import ChainMapProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backend.chat.delivery import channel_of
+from bot.backend.chat.hub import ENDED
+from bot.backend.chat.transcripts import Message
+from bot.backend.keys import CHAT, CLOCK, SESSIONS, VAULT
 from bot.backend.storage import audit
 from bot.backend.storage.crypto import Vault
-from bot.backend.chat.hub import ENDED
-from bot.backend.chat.delivery import channel_of
-from bot.backend.keys import CHAT, CLOCK, SESSIONS, VAULT
 from bot.backend.storage.referrals import locked_referral
-from bot.backend.chat.transcripts import Message
 
 
 async def person_left(config: ChainMapProxy, conversation_id: str, actor: audit.Actor,

@@ -14,10 +14,10 @@ from aiohttp import web
 
 from bot.backend.chat import presence
 
-from bot.backend.storage import audit
 from bot.backend.chat import origins
 from bot.backend.chat.tokens import sender_id
 from bot.backend.keys import CHAT, WIDGET
+from bot.backend.storage import audit
 from bot.backend.web.security_headers import DEMO_PAGE_POLICY
 
 MAX_TOKEN_BYTES = 256

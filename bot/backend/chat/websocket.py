@@ -17,12 +17,12 @@ from aiohttp import WSMsgType, web
 
 from bot.backend.chat import presence
 
-from bot.backend.storage import audit
 from bot.backend.chat import frames, origins
 from bot.backend.chat.hub import NOT_OFFERED
 from bot.backend.chat.rate import TokenBucket
 from bot.backend.chat.tokens import sender_id
 from bot.backend.keys import CHAT
+from bot.backend.storage import audit
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30.0

@@ -21,11 +21,11 @@ import uuid
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.backend.settings import ConfigError, Settings
+from bot.backend.staff.passwords import check_strength, hash_password
 from bot.backend.storage import audit, migrate
 from bot.backend.storage.db import create_database_engine, session_factory
 from bot.backend.storage.models import StaffUser
-from bot.backend.settings import ConfigError, Settings
-from bot.backend.staff.passwords import check_strength, hash_password
 from bot.backend.storage.vocab import STAFF_ROLES
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")

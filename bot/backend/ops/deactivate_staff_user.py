@@ -17,10 +17,10 @@ import sys
 
 from sqlalchemy import delete, select
 
+from bot.backend.settings import ConfigError, Settings
 from bot.backend.storage import audit, migrate
 from bot.backend.storage.db import create_database_engine, delete_rows, session_factory
 from bot.backend.storage.models import StaffSession, StaffUser
-from bot.backend.settings import ConfigError, Settings
 
 
 async def deactivate(settings: Settings, email: str) -> int | None:

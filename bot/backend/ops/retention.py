@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backend.settings import Settings
+from bot.backend.staff.sessions import Lifetime
 from bot.backend.storage import audit
 from bot.backend.storage.db import delete_rows
 from bot.backend.storage.models import AppliedEvent, Referral, StaffSession
-from bot.backend.settings import Settings
-from bot.backend.staff.sessions import Lifetime
 from bot.backend.storage.rasa_events import TrackerStore
 from bot.backend.storage.referrals import delete_referrals
 

@@ -21,11 +21,11 @@ import sys
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backend.settings import ConfigError, Settings
 from bot.backend.storage import audit, migrate
 from bot.backend.storage.crypto import Vault
 from bot.backend.storage.db import create_database_engine, session_factory
 from bot.backend.storage.models import Base, Handoff, Note, Referral, StaffSession, StaffUser
-from bot.backend.settings import ConfigError, Settings
 
 BATCH = 500
 ENCRYPTED_COLUMNS: dict[type[Base], tuple[str, ...]] = {

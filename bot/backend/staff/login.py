@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend.storage import audit
 from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS
 from bot.backend.staff import auditing, authn, sessions
 from bot.backend.staff.passwords import MAX_LENGTH
+from bot.backend.storage import audit
 from bot.backend.web.templating import render
 
 LOGIN_FAILED = ("That email and password did not match an account that can sign in now. "

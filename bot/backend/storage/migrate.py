@@ -14,9 +14,9 @@ from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.backend.settings import Settings
 from bot.backend.storage.db import create_sync_engine
 from bot.backend.storage.models import Base
-from bot.backend.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -10,13 +10,13 @@ from aiohttp import web
 
 from bot.backend.chat import presence
 from bot.backend.chat.delivery import OUTCOMES, channel_of
+from bot.backend.chat.transcripts import Transcript
 from bot.backend.keys import CHAT, USER
-from bot.backend.storage.models import Handoff, Referral
 from bot.backend.staff.case.actions import CASE_ACTIONS
 from bot.backend.staff.case.notices import ROLE_WORDS
-from bot.backend.web.templating import when
-from bot.backend.chat.transcripts import Transcript
+from bot.backend.storage.models import Handoff, Referral
 from bot.backend.storage.vocab import WITHDRAWN
+from bot.backend.web.templating import when
 
 
 @dataclass(frozen=True)

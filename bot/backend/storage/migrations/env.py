@@ -12,10 +12,10 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection
 
+from bot.backend.settings import Settings
 from bot.backend.storage.db import create_sync_engine
 from bot.backend.storage.migrate import owned_by_backend
 from bot.backend.storage.models import Base
-from bot.backend.settings import Settings
 
 
 def run_migrations(connection: Connection) -> None:
