@@ -54,7 +54,7 @@ async def database(app: web.Application) -> AsyncIterator[None]:
 async def ingest_queue(app: web.Application) -> AsyncIterator[None]:
     """Group commit for ingest events, each batch one transaction in a worker thread.
 
-    It has its own blocking engine (see ingest.py for why); at shutdown the batch in
+    It has its own blocking engine (see api/ingest.py for why); at shutdown the batch in
     flight is finished first.
     """
     engine = create_sync_engine(app[SETTINGS].database_url)

@@ -1,4 +1,5 @@
-"""The assistant, through Rasa's REST channel: one message in, the replies out.
+"""The assistant, through Rasa's REST channel: one message in, the replies out. The
+gateway's one client of Rasa's HTTP API.
 
 Every message carries {"channel": "telegram"}, so the assistant explains Telegram's own
 ways of leaving no trace (/clear, the auto-delete timer) rather than a browser's.

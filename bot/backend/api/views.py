@@ -1,5 +1,5 @@
 """The ingest API's handlers: thin, so the rules live in ingest.py, conversations.py and
-presence.py."""
+chat/presence.py."""
 
 from __future__ import annotations
 

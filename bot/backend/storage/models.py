@@ -132,7 +132,7 @@ class Referral(Base):
     routes_offered: Mapped[list[str]] = mapped_column(JSON)
     services_offered: Mapped[list[str]] = mapped_column(JSON)
     platforms: Mapped[list[str]] = mapped_column(JSON)
-    # Priority level from the risk flags alone (1 is most urgent); see priority.py.
+    # Priority level from the risk flags alone (1 is most urgent); see staff/priority.py.
     risk_level: Mapped[int] = mapped_column(SmallInteger)
     consent: Mapped[bool] = mapped_column(Boolean)
     consent_at: Mapped[dt.datetime | None]
