@@ -9,10 +9,11 @@ bound parameters from error messages, so a logged exception cannot carry persona
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Delete, Engine, create_engine, event
+from sqlalchemy import Connection, Delete, Engine, create_engine, event
 from sqlalchemy.engine import URL, CursorResult, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -90,6 +91,17 @@ def tune_sqlite(engine: Engine) -> None:
         # A deferred transaction that reads and then writes fails at once if another
         # connection wrote in between; taking the write lock first makes it wait instead.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def run_in_transaction(database_url: str, work: Callable[[Connection], None]) -> None:
+    """Run `work` in one transaction on a short-lived blocking engine: for commands run by
+    hand and Alembic's command line, which have no app to lend them one."""
+    engine = create_sync_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            work(connection)
+    finally:
+        engine.dispose()
 
 
 async def delete_rows(session: AsyncSession, statement: Delete) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.backend.settings import Settings
-from bot.backend.storage.db import create_sync_engine
+from bot.backend.storage.db import run_in_transaction
 from bot.backend.storage.models import Base
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -48,12 +48,7 @@ async def upgrade(engine: AsyncEngine) -> None:
 
 def main() -> None:
     """Upgrade the database named by DATABASE_URL."""
-    engine = create_sync_engine(Settings.from_env().database_url)
-    try:
-        with engine.begin() as connection:
-            upgrade_connection(connection)
-    finally:
-        engine.dispose()
+    run_in_transaction(Settings.from_env().database_url, upgrade_connection)
     print("database is at the newest schema")
 
 

@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from bot.backend.settings import Settings
-from bot.backend.storage.db import create_sync_engine
+from bot.backend.storage.db import run_in_transaction
 from bot.backend.storage.migrate import owned_by_backend
 from bot.backend.storage.models import Base
 
@@ -40,12 +40,7 @@ def main() -> None:
         return
     if config.config_file_name is not None:
         fileConfig(config.config_file_name)
-    engine = create_sync_engine(Settings.from_env().database_url)
-    try:
-        with engine.begin() as own_connection:
-            run_migrations(own_connection)
-    finally:
-        engine.dispose()
+    run_in_transaction(Settings.from_env().database_url, run_migrations)
 
 
 main()
