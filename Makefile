@@ -80,12 +80,14 @@ check-directory: setup  ## report directory entries last checked >180 days ago a
 
 # Tests mirror the code; each suite runs in the environment its code runs in.
 RASA_TESTS := tests/assistant tests/actions tests/directory
-SVC_TESTS  := tests/test_contract.py tests/backend tests/tools tests/deploy \
+SVC_TESTS  := tests/test_contract.py tests/test_layout.py tests/backend tests/tools tests/deploy \
               tests/conversations/test_set.py
 
-test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, tools, deployment files, the conversation set's format (services env)
+# No trained model needed: the gateway's unit tests run here; those marked `stack` (the
+# real gateway against Rasa, the actions and the backend) run in test-e2e.
+test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backend, gateway units, tools, deployment files, the conversation set's format (services env)
 	$(RASA_VENV)/bin/pytest -q $(RASA_TESTS)
-	$(SVC_VENV)/bin/pytest -q $(SVC_TESTS)
+	$(SVC_VENV)/bin/pytest -q -m "not stack" $(SVC_TESTS) tests/telegram
 
 test-nlu: models/assistant.tar.gz  ## held-out NLU evaluation with thresholds
 	rm -rf $(RESULTS)/nlu
@@ -99,7 +101,7 @@ test-stories: models/assistant.tar.gz  ## test stories for every journey; any wr
 
 test-e2e: models/assistant.tar.gz  ## real servers: conversations, Telegram (fake Bot API), widget (Chromium)
 	$(SVC_VENV)/bin/pytest -q tests/e2e
-	$(SVC_VENV)/bin/pytest -q tests/telegram
+	$(SVC_VENV)/bin/pytest -q -m stack tests/telegram
 	$(SVC_VENV)/bin/pytest -q tests/widget
 
 # The conversation set (tests/conversations/*.yml), written apart from the training data:
@@ -118,14 +120,14 @@ bench: setup models/assistant.tar.gz  ## latency/throughput vs a stock `rasa ini
 	$(SVC_PY) -m bot.bench.compare
 
 bench-backend: setup  ## backend: ingest throughput on SQLite and PostgreSQL, queue page with 10,000 cases
-	$(SVC_PY) -m bot.backend.bench
+	$(SVC_PY) -m bot.bench.backend_throughput
 
 bench-load: setup models/assistant.tar.gz  ## 200 concurrent conversations on PostgreSQL + Redis vs stock bot
 	$(SVC_PY) -m bot.bench.load $(BENCH_LOAD_ARGS)
 
 staff-user: setup  ## create a staff account: make staff-user EMAIL=a@b.org ROLE=advisor (password on stdin)
 	@[ -n "$(EMAIL)" ] && [ -n "$(ROLE)" ] || { echo "usage: make staff-user EMAIL=... ROLE=advisor|supervisor|admin"; exit 2; }
-	$(SVC_PY) -m bot.backend.create_staff_user --email "$(EMAIL)" --role "$(ROLE)"
+	$(SVC_PY) -m bot.backend.ops.create_staff_user --email "$(EMAIL)" --role "$(ROLE)"
 
 clean:  ## remove results and trained models (keeps the environments)
 	rm -rf $(RESULTS) models/*.tar.gz

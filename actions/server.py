@@ -1,9 +1,11 @@
 """Runs the action server (rasa-sdk) with the referral relay alongside it.
 
-Usage: python -m actions.server [--port 5055]
+Usage: python -m actions.server [--host 127.0.0.1] [--port 5055]
 
 rasa-sdk's own `rasa run actions` would serve the same actions, but has no hook to
 start the relay that delivers queued referrals after a restart, before any new action.
+The settings (actions/settings.py) are checked before anything starts: a wrong value
+stops the server with a message naming the variable.
 """
 
 from __future__ import annotations
@@ -11,19 +13,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
+import sys
 
 from rasa_sdk.endpoint import create_app
 
 from actions.referrals import referrals
+from actions.settings import ConfigError, Settings
 
 
 def main() -> None:
+    """Check the settings, then serve the actions and run the relay until stopped."""
+    try:
+        settings = Settings.from_env()
+        settings.require_server_secrets()
+    except ConfigError as error:
+        sys.exit(f"actions: configuration error: {error}")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
-    parser.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=settings.port)
+    parser.add_argument("--host", default=settings.host)
     args = parser.parse_args()
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+    logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app = create_app("actions", cors_origins=None)

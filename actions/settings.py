@@ -1,46 +1,130 @@
-"""Action server settings, from the environment, with laptop defaults."""
+"""The action server's settings, read from the environment and checked, with laptop defaults.
+
+Nothing else in actions/ reads `os.environ`: actions call `Settings.from_env()` (cheap, so
+a changed environment is seen at once), and `python -m actions.server` builds it once
+before serving and refuses to start with a clear message when a value is wrong, rather
+than failing later in the middle of a person's conversation.
+
+Environment variables:
+    CHARITY_NAME                 shown in the welcome ("this charity")
+    TEAM_HOURS                   told to people asking for a person (unset: no promise)
+    SAFEGUARDING_POLICY_URL      linked from the privacy answer (unset: a general sentence)
+    RETENTION_DAYS               how long referrals are kept in the outbox (90)
+    OUTBOX_PATH                  the outbox as a SQLite file, for one process (var/outbox.db)
+    OUTBOX_DATABASE_URL          postgresql://… : the outbox as a table every replica shares
+                                 (OUTBOX_PATH is then not used)
+    BACKEND_URL                  the referral backend (unset: referrals stay in the outbox)
+    BACKEND_SERVICE_TOKEN        its bearer token (required when BACKEND_URL is set)
+    TRACKER_ENCRYPTION_KEYS      Fernet keys, as the tracker store's: the outbox is encrypted
+    ACTIONS_HOST, ACTIONS_PORT   where the action server listens (127.0.0.1:5055)
+    LOG_LEVEL                    DEBUG, INFO, WARNING, ERROR or CRITICAL (INFO)
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
+
+from bot.assistant.tracker_cipher import TrackerStoreConfigError, cipher_from_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_TEXT = 200
+
+
+class ConfigError(ValueError):
+    """The environment asks for something the action server cannot run with."""
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Checked configuration; build it with `Settings.from_env()`."""
+
     charity_name: str
     team_hours: Optional[str]
+    safeguarding_policy_url: Optional[str]
     retention_days: int
     outbox_path: Path
     outbox_database_url: Optional[str]
     backend_url: Optional[str]
     backend_token: Optional[str]
     encryption_keys: str
+    host: str
+    port: int
+    log_level: str
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        outbox = Path(os.environ.get("OUTBOX_PATH", "var/outbox.db"))
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Read and check every setting; raise ConfigError naming the bad variable."""
+        env = os.environ if env is None else env
+        outbox = Path(env.get("OUTBOX_PATH", "var/outbox.db"))
+        backend_url = (env.get("BACKEND_URL") or "").rstrip("/") or None
+        backend_token = env.get("BACKEND_SERVICE_TOKEN") or None
+        if backend_url is not None and not backend_url.startswith(("http://", "https://")):
+            raise ConfigError("BACKEND_URL must be an http(s) URL")
+        if backend_url is not None and backend_token is None:
+            raise ConfigError("BACKEND_URL is set but BACKEND_SERVICE_TOKEN is not")
+        outbox_database_url = env.get("OUTBOX_DATABASE_URL") or None
+        if outbox_database_url is not None and "://" not in outbox_database_url:
+            # The value is not echoed: it normally holds a password.
+            raise ConfigError("OUTBOX_DATABASE_URL must be a database URL (postgresql://…)")
+        log_level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
+        if log_level not in LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(
-            # Shown in the welcome; a deployment sets its own name.
-            charity_name=os.environ.get("CHARITY_NAME", "this charity"),
-            # Said to people asking for a person; unset means no promise about hours.
-            team_hours=os.environ.get("TEAM_HOURS") or None,
-            retention_days=int(os.environ.get("RETENTION_DAYS", "90")),
+            charity_name=_text(env, "CHARITY_NAME") or "this charity",
+            team_hours=_text(env, "TEAM_HOURS"),
+            safeguarding_policy_url=_url(env, "SAFEGUARDING_POLICY_URL"),
+            retention_days=_int(env, "RETENTION_DAYS", 90, 1, 3650),
             outbox_path=outbox if outbox.is_absolute() else PROJECT_ROOT / outbox,
-            # Set (postgresql://...): the outbox is a table every replica shares, and
-            # OUTBOX_PATH is not used. Unset: a SQLite file, for one process.
-            outbox_database_url=os.environ.get("OUTBOX_DATABASE_URL") or None,
-            # Unset: referrals stay in the local outbox (a laptop without the backend).
-            backend_url=os.environ.get("BACKEND_URL") or None,
-            backend_token=os.environ.get("BACKEND_SERVICE_TOKEN") or None,
-            # Same keys as the tracker store: contact details are encrypted at rest.
-            encryption_keys=os.environ.get("TRACKER_ENCRYPTION_KEYS", ""),
+            outbox_database_url=outbox_database_url,
+            backend_url=backend_url,
+            backend_token=backend_token,
+            encryption_keys=env.get("TRACKER_ENCRYPTION_KEYS", ""),
+            host=env.get("ACTIONS_HOST") or "127.0.0.1",
+            port=_int(env, "ACTIONS_PORT", 5055, 1, 65535),
+            log_level=log_level,
         )
 
     @property
     def outbox_url(self) -> str:
+        """Where the outbox lives: the shared database if set, else the SQLite file."""
         return self.outbox_database_url or f"sqlite:///{self.outbox_path}"
+
+    def require_server_secrets(self) -> None:
+        """Refuse to serve without a valid encryption key: contact details a person
+        approves for a handoff are stored in the outbox, and never in clear text."""
+        try:
+            cipher_from_env(self.encryption_keys)
+        except TrackerStoreConfigError as error:
+            raise ConfigError(str(error)) from None
+
+
+def _text(env: Mapping[str, str], name: str) -> Optional[str]:
+    value = (env.get(name) or "").strip()
+    if len(value) > MAX_TEXT:
+        raise ConfigError(f"{name} must be at most {MAX_TEXT} characters")
+    return value or None
+
+
+def _url(env: Mapping[str, str], name: str) -> Optional[str]:
+    value = (env.get(name) or "").strip()
+    if value and (not value.startswith(("https://", "http://")) or len(value) > MAX_TEXT
+                  or any(c.isspace() for c in value)):
+        raise ConfigError(f"{name} must be an http(s) URL of at most {MAX_TEXT} characters")
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw[:20]!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
+    return value

@@ -9,7 +9,7 @@ USER root
 WORKDIR /app
 COPY requirements/rasa.lock requirements/rasa.lock
 RUN pip install --no-cache-dir -r requirements/rasa.lock
-COPY bot/__init__.py bot/__init__.py
+COPY bot/__init__.py bot/contract.py bot/
 COPY bot/assistant bot/assistant
 COPY bot/directory bot/directory
 COPY data/directory data/directory

@@ -8,7 +8,7 @@ RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
 COPY requirements/services.lock requirements/services.lock
 RUN pip install --no-cache-dir -r requirements/services.lock
-COPY bot/__init__.py bot/__init__.py
+COPY bot/__init__.py bot/contract.py bot/
 COPY bot/directory bot/directory
 COPY data/directory data/directory
 ENV PYTHONPATH=/app \
@@ -17,6 +17,8 @@ ENV PYTHONPATH=/app \
 
 FROM base AS backend
 COPY bot/backend bot/backend
+# The tracker store's own SQL, run by erasure and the retention purge (no Rasa in it).
+COPY bot/assistant/__init__.py bot/assistant/tracker_rows.py bot/assistant/
 COPY bot/widget bot/widget
 USER app
 EXPOSE 8080

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, Optional
 from actions.referrals.outbox import Outbox
 from actions.referrals.relay import Relay
 from actions.settings import Settings
-from bot.assistant.tracker_store import cipher_from_env
+from bot.assistant.tracker_cipher import cipher_from_env
 from bot.contract import RISK_FLAGS, ROUTES
 
 
@@ -72,11 +72,10 @@ class Referrals:
 
 
 def build(settings: Settings) -> Referrals:
+    """The outbox, and the relay to the backend when one is configured."""
     outbox = Outbox(settings.outbox_url, cipher_from_env(settings.encryption_keys))
     relay = None
-    if settings.backend_url:
-        if not settings.backend_token:
-            raise RuntimeError("BACKEND_URL is set but BACKEND_SERVICE_TOKEN is not")
+    if settings.backend_url and settings.backend_token:  # Settings refuses a URL alone
         relay = Relay(outbox, settings.backend_url, settings.backend_token)
     return Referrals(outbox, relay, settings.retention_days)
 

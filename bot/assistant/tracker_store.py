@@ -1,11 +1,12 @@
 """Rasa's SQL tracker store, made fit for conversations about abuse.
 
 - Every event is encrypted at rest (Fernet; TRACKER_ENCRYPTION_KEYS holds comma-separated
-  keys, the first encrypts and all decrypt, so keys can be rotated).
+  keys, the first encrypts and all decrypt, so keys can be rotated: tracker_cipher.py).
 - The plain-text `intent_name` and `action_name` columns are left empty: an intent such
   as `crisis_self_harm` in clear text would say too much.
 - When `action_erase_conversation` has run, saving the tracker deletes every stored event
-  of that conversation instead of appending: "delete my data" really erases it.
+  of that conversation instead of appending: "delete my data" really erases it. The
+  deletion is tracker_rows.py's, the same code the backend's erasure and purge run.
 - SQLite (the laptop default) runs in WAL mode with a busy timeout and pooled connections.
 - The last saved trackers are kept in memory, so the next message of a conversation skips
   decrypting and replaying every event. The copy is used only if the database still holds
@@ -22,12 +23,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import OrderedDict
 from typing import Any, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -37,10 +37,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.assistant import tracker_rows
+from bot.assistant.tracker_cipher import cipher_from_env
+
 logger = logging.getLogger(__name__)
 
 ERASE_ACTION = "action_erase_conversation"
-KEYS_ENV = "TRACKER_ENCRYPTION_KEYS"
 CACHE_SIZE = 512
 # Set on trackers this store returns: what the database held when they were loaded.
 LOADED_ATTR = "_protected_store_loaded"
@@ -54,24 +56,6 @@ _FINGERPRINT = sa.text("""
                       WHERE sender_id = :sender AND type_name = :started)
         OR NOT EXISTS (SELECT 1 FROM events
                        WHERE sender_id = :sender AND type_name = :started))""")
-
-
-class TrackerStoreConfigError(RuntimeError):
-    pass
-
-
-def cipher_from_env(value: Optional[str] = None) -> MultiFernet:
-    raw = value if value is not None else os.environ.get(KEYS_ENV, "")
-    keys = [k.strip() for k in raw.split(",") if k.strip()]
-    if not keys:
-        raise TrackerStoreConfigError(
-            f"{KEYS_ENV} is not set: conversations must be encrypted at rest. "
-            "Generate a key with: python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'")
-    try:
-        return MultiFernet([Fernet(k.encode()) for k in keys])
-    except ValueError as exc:
-        raise TrackerStoreConfigError(f"{KEYS_ENV} holds an invalid key: {exc}") from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -220,9 +204,7 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
 
     def _delete_all(self, session: Any, sender_id: Text) -> int:
         """Deletes every stored event of a conversation, in all sessions; returns how many."""
-        deleted = (session.query(self.SQLEvent)
-                   .filter(self.SQLEvent.sender_id == sender_id)
-                   .delete(synchronize_session=False))
+        deleted = tracker_rows.erase_conversation(session.connection(), sender_id)
         session.commit()
         return deleted
 

@@ -7,9 +7,9 @@ import sys
 
 from aiohttp import web
 
-from bot.backend.access_log import RouteAccessLogger
 from bot.backend.main import init_app
 from bot.backend.settings import ConfigError, Settings
+from bot.backend.web.access_log import RouteAccessLogger
 
 
 def main() -> None:

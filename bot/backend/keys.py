@@ -8,18 +8,17 @@ from collections.abc import Callable
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backend.api.group_commit import GroupCommit
+from bot.backend.api.ingest import IngestResult
 from bot.backend.api.schema import IngestEvent
 from bot.backend.chat.assets import WidgetAssets
+from bot.backend.chat.gateway_client import TelegramGateway
+from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.chat.service import ChatService
-from bot.backend.crypto import Vault
-from bot.backend.group_commit import GroupCommit
-from bot.backend.ingest import IngestResult
-from bot.backend.models import StaffSession, StaffUser
-from bot.backend.rasa_api import RasaClient
 from bot.backend.settings import Settings
-from bot.backend.telegram_gateway import TelegramGateway
-from bot.backend.tracker_store import TrackerStore
-from bot.backend.transcripts import TranscriptClient
+from bot.backend.storage.crypto import Vault
+from bot.backend.storage.models import StaffSession, StaffUser
+from bot.backend.storage.rasa_events import TrackerStore
 
 Clock = Callable[[], dt.datetime]
 
@@ -28,9 +27,8 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 VAULT = web.AppKey("vault", Vault)
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 TRACKER = web.AppKey("tracker", TrackerStore)
-TRANSCRIPTS = web.AppKey("transcripts", TranscriptClient)
 INGEST: web.AppKey[GroupCommit[IngestEvent, IngestResult]] = web.AppKey("ingest")
-# The web chat and live takeover (resources.live).
+# The web chat, live takeover and transcripts (resources.live).
 RASA = web.AppKey("rasa", RasaClient)
 CHAT = web.AppKey("chat", ChatService)
 TELEGRAM = web.AppKey("telegram", TelegramGateway)

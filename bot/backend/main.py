@@ -17,14 +17,14 @@ from bot.backend import resources
 from bot.backend.api.body import MAX_BODY_BYTES
 from bot.backend.api.routes import create_app as create_api_app
 from bot.backend.chat.routes import setup_routes as setup_chat_routes
-from bot.backend.crypto import Vault
-from bot.backend.errors import error_middleware
-from bot.backend.health import healthz
 from bot.backend.keys import CHAT, CLOCK, SETTINGS, VAULT, Clock, utcnow
-from bot.backend.security_headers import add_security_headers
+from bot.backend.ops.health import healthz
 from bot.backend.settings import Settings
 from bot.backend.staff.routes import create_app as create_staff_app
-from bot.backend.templating import setup_templates
+from bot.backend.storage.crypto import Vault
+from bot.backend.web.errors import error_middleware
+from bot.backend.web.security_headers import add_security_headers
+from bot.backend.web.templating import setup_templates
 
 
 def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
@@ -39,7 +39,6 @@ def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
         resources.database,
         resources.ingest_queue,
         resources.tracker_store,
-        resources.transcripts,
         resources.live,
         resources.retention_job,
     ])

@@ -12,17 +12,17 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend import migrate
+from bot.backend.api.group_commit import GroupCommit
+from bot.backend.api.ingest import IngestResult, apply_events
 from bot.backend.api.schema import IngestEvent
 from bot.backend.chat.assets import load_assets
 from bot.backend.chat.fallback import unavailable_text
+from bot.backend.chat.gateway_client import TelegramGateway
 from bot.backend.chat.hub import Hub
+from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.chat.service import ChatService
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
-from bot.backend.db import create_database_engine, create_sync_engine, session_factory
-from bot.backend.group_commit import GroupCommit
-from bot.backend.ingest import IngestResult, apply_events
 from bot.backend.keys import (
     CHAT,
     CLOCK,
@@ -32,15 +32,13 @@ from bot.backend.keys import (
     SETTINGS,
     TELEGRAM,
     TRACKER,
-    TRANSCRIPTS,
     VAULT,
     WIDGET,
 )
-from bot.backend.rasa_api import RasaClient
-from bot.backend.retention import Policy, purge, run_every
-from bot.backend.telegram_gateway import TelegramGateway
-from bot.backend.tracker_store import TrackerStore
-from bot.backend.transcripts import TranscriptClient
+from bot.backend.ops.retention import Policy, purge, run_every
+from bot.backend.storage import migrate
+from bot.backend.storage.db import create_database_engine, create_sync_engine, session_factory
+from bot.backend.storage.rasa_events import TrackerStore
 from bot.directory import cached_directory
 
 
@@ -56,7 +54,7 @@ async def database(app: web.Application) -> AsyncIterator[None]:
 async def ingest_queue(app: web.Application) -> AsyncIterator[None]:
     """Group commit for ingest events, each batch one transaction in a worker thread.
 
-    It has its own blocking engine (see ingest.py for why); at shutdown the batch in
+    It has its own blocking engine (see api/ingest.py for why); at shutdown the batch in
     flight is finished first.
     """
     engine = create_sync_engine(app[SETTINGS].database_url)
@@ -80,15 +78,6 @@ async def tracker_store(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-async def transcripts(app: web.Application) -> AsyncIterator[None]:
-    """One HTTP client for Rasa, ignoring proxy settings from the environment."""
-    settings = app[SETTINGS]
-    async with aiohttp.ClientSession(trust_env=False) as http:
-        app[TRANSCRIPTS] = TranscriptClient(http, settings.rasa_url, settings.rasa_token,
-                                            settings.rasa_timeout_seconds)
-        yield
-
-
 async def live(app: web.Application) -> AsyncIterator[None]:
     """The web chat relay and live takeover: Rasa, the Telegram gateway, the hub of open
     widget sockets, and the widget's files. The directory is read here, so a broken one
@@ -100,12 +89,12 @@ async def live(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(trust_env=False) as http:
         app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token,
                                settings.widget_rasa_timeout_seconds,
-                               settings.rasa_timeout_seconds)
+                               settings.staff_rasa_timeout_seconds)
         app[TELEGRAM] = TelegramGateway(http, settings.telegram_gateway_url,
                                         settings.telegram_internal_token,
                                         # the gateway may wait up to 3 s for the chat's turn,
                                         # then for Telegram itself
-                                        max(settings.rasa_timeout_seconds, 10.0))
+                                        max(settings.staff_rasa_timeout_seconds, 10.0))
         tokens = (None if settings.widget_session_key is None
                   else SessionTokens(settings.widget_session_key, session_seconds))
         hub = chat_hub(settings.redis_url, settings.redis_prefix, session_seconds)

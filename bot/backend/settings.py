@@ -12,9 +12,12 @@ Environment variables:
                                       used to delete transcripts on retention and erasure
     BACKEND_SERVICE_TOKEN             bearer token of the ingest API (at least 32 characters)
     BACKEND_ENCRYPTION_KEYS           comma-separated Fernet keys; the first encrypts, all
-                                      decrypt (rotate with `python -m bot.backend.rotate_keys`)
+                                      decrypt (rotate with `python -m bot.backend.ops.rotate_keys`)
     RASA_URL, RASA_TOKEN              Rasa's HTTP API, for transcripts (http://127.0.0.1:5005)
-    RASA_TIMEOUT_SECONDS              how long the case page waits for Rasa (5)
+    STAFF_RASA_TIMEOUT_SECONDS        how long the dashboard waits for Rasa: the case page's
+                                      transcript, takeover events (5). RASA_TIMEOUT_SECONDS,
+                                      its old name, is read when it is unset (until the next
+                                      release; the gateway read the same name as 30 s)
     RETENTION_DAYS                    purge conversations untouched for this long (90)
     RETENTION_INTERVAL_MINUTES        how often the purge runs; 0 turns the job off (60)
     SESSION_IDLE_MINUTES              staff sessions end after this much inactivity (15)
@@ -54,7 +57,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.backend.vocab import STAFF_ROLES
+from bot.backend.storage.vocab import STAFF_ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour on one account.
@@ -83,7 +86,7 @@ class Settings:
     encryption_keys: tuple[bytes, ...]
     rasa_url: str
     rasa_token: str | None
-    rasa_timeout_seconds: float
+    staff_rasa_timeout_seconds: float
     retention_days: int
     retention_interval_minutes: float
     session_idle_minutes: int
@@ -116,7 +119,9 @@ class Settings:
             encryption_keys=_fernet_keys(env.get("BACKEND_ENCRYPTION_KEYS", "")),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=env.get("RASA_TOKEN") or None,
-            rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 5.0, 0.1, 120.0),
+            staff_rasa_timeout_seconds=_float(
+                env, _renamed(env, "STAFF_RASA_TIMEOUT_SECONDS", "RASA_TIMEOUT_SECONDS"), 5.0,
+                0.1, 120.0),
             retention_days=_int(env, "RETENTION_DAYS", 90, 1, 3650),
             retention_interval_minutes=_float(env, "RETENTION_INTERVAL_MINUTES", 60.0, 0.0,
                                               7 * 24 * 60.0),
@@ -166,6 +171,11 @@ class Settings:
         """Refuse to touch encrypted columns without a key."""
         if not self.encryption_keys:
             raise ConfigError("BACKEND_ENCRYPTION_KEYS is not set (`make run` generates one)")
+
+
+def _renamed(env: Mapping[str, str], name: str, old_name: str) -> str:
+    """The variable to read: `name`, or its old name while only that one is set."""
+    return old_name if not env.get(name, "").strip() and env.get(old_name, "").strip() else name
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

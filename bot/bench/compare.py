@@ -31,6 +31,8 @@ RESULTS = stack.ROOT / "results" / "bench.json"
 
 @dataclass
 class Figures:
+    """One bot's latency and throughput figures, as the table and bench.json show them."""
+
     name: str
     sequential_messages: int
     median_ms: float
@@ -42,6 +44,7 @@ class Figures:
 
 
 def ensure_stock_bot() -> Path:
+    """The stock `rasa init` bot's model, trained once into var/bench/stock."""
     models = STOCK_DIR / "models"
     if not any(models.glob("*.tar.gz")):
         shutil.rmtree(STOCK_DIR, ignore_errors=True)
@@ -53,6 +56,8 @@ def ensure_stock_bot() -> Path:
 
 
 async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> float:
+    """One message through Rasa's REST webhook; its latency in milliseconds (an empty
+    answer is an error)."""
     started = time.perf_counter()
     async with session.post(url, json={"sender": sender, "message": text}) as response:
         body = await response.json()
@@ -63,6 +68,8 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str)
 
 async def measure(name: str, url: str, conversations: Sequence[Sequence[str]],
                   rounds: int, concurrent: int, seconds: float) -> Figures:
+    """Warm every path up, time the scripts one message at a time, then load the bot with
+    `concurrent` conversations for `seconds`."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         for script in conversations:  # warm up every path once
             sender = f"warm-{uuid.uuid4().hex}"
@@ -106,6 +113,7 @@ async def measure(name: str, url: str, conversations: Sequence[Sequence[str]],
 
 async def run_bot(name: str, services: List[stack.Service], env: Dict[str, str],
                   url: str, conversations, args) -> Figures:
+    """Start a bot's services, measure it, and stop them whatever happens."""
     supervisor = stack.Supervisor(env, quiet=True)
     try:
         for service in services:
@@ -119,6 +127,7 @@ async def run_bot(name: str, services: List[stack.Service], env: Dict[str, str],
 
 
 def table(ours: Figures, stock: Figures) -> str:
+    """The two bots side by side, with the ratio and the target for each figure."""
     rows = [
         ("sequential median latency (ms)", ours.median_ms, stock.median_ms,
          ours.median_ms / stock.median_ms, "<= 1.5"),
@@ -137,6 +146,8 @@ def table(ours: Figures, stock: Figures) -> str:
 
 
 async def main() -> None:
+    """Measure the assistant and the stock bot in the same run, print the table, write
+    results/bench.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--concurrent", type=int, default=20)

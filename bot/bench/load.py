@@ -34,6 +34,8 @@ DEGRADED = ("isn't working right now", "didn't reach me")
 
 @dataclass
 class Figures:
+    """One load run: messages, throughput, latency percentiles, errors and peak memory."""
+
     name: str
     conversations: int
     messages: int
@@ -61,6 +63,8 @@ class Load:
         self.examples: List[str] = []  # the first problems found, to say what went wrong
 
     async def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        """One message to the next server in turn; the replies (a failure is counted and
+        kept as an example)."""
         url = self.urls[self.turn % len(self.urls)]
         self.turn += 1
         started = time.perf_counter()
@@ -81,6 +85,8 @@ class Load:
             self.examples.append(problem)
 
     async def persona(self, index: int) -> None:
+        """One scripted person's whole conversation; any reply meant for another
+        conversation is a problem."""
         person = personas.persona(index)
         turns = [await self.send(person.sender, m) for m in person.messages()]
         problems = personas.cross_talk(person, turns)
@@ -89,6 +95,7 @@ class Load:
             self._example(f"cross-talk in conversation {index}: {problems[:3]}")
 
     async def stock(self, index: int) -> None:
+        """One stock-bot conversation, for the same load on `rasa init`."""
         sender = f"stock-{uuid.uuid4().hex}"
         foreign = False
         for text in scripts.STOCK_LOAD[index % len(scripts.STOCK_LOAD)]:
@@ -127,6 +134,7 @@ async def measure(name: str, servers: Sequence[str], pids: Dict[str, int],
 
 
 async def sample_rss(pids: Dict[str, int], peaks: Dict[str, int]) -> None:
+    """Record each process's peak resident memory, every second, until cancelled."""
     while True:
         for name, pid in pids.items():
             peaks[name] = max(peaks.get(name, 0), rss_kib(pid))
@@ -134,6 +142,7 @@ async def sample_rss(pids: Dict[str, int], peaks: Dict[str, int]) -> None:
 
 
 async def stock_figures(conversations: int) -> Figures:
+    """The stock bot under the same number of concurrent conversations."""
     model = ensure_stock_bot()
     env = stack.laptop_env()
     port = str(free_port())
@@ -155,6 +164,7 @@ async def stock_figures(conversations: int) -> Figures:
 
 
 async def assistant_figures(conversations: int, processes: int, workers: int) -> Figures:
+    """The assistant on PostgreSQL and Redis with `processes` Rasa servers."""
     work = stack.VAR / "bench" / f"load-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
@@ -169,6 +179,7 @@ async def assistant_figures(conversations: int, processes: int, workers: int) ->
 
 
 def table(figures: List[Figures]) -> str:
+    """The figures as text, one block per run."""
     lines = []
     for f in figures:
         lines += [f"{f.name}",
@@ -186,6 +197,7 @@ def table(figures: List[Figures]) -> str:
 
 
 async def main() -> None:
+    """Run the load on the assistant and on the stock bot; print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--rasa-processes", type=int, default=2)

@@ -32,6 +32,9 @@ EMERGENCY = re.compile(
 
 @dataclass
 class Persona:
+    """A scripted person: where they live (so which emergency number they must get) and
+    their age."""
+
     index: int
     place: str
     emergency: str
@@ -40,6 +43,8 @@ class Persona:
 
     @property
     def reference(self) -> str:
+        """The number that marks this person's messages, so a reply can be traced back to
+        them."""
         return f"{self.index:08d}"
 
     def messages(self) -> List[str]:
@@ -53,6 +58,7 @@ class Persona:
 
 
 def persona(index: int) -> Persona:
+    """The index-th person: places and ages in turn, so every combination comes up."""
     place, emergency = PLACES[index % len(PLACES)]
     return Persona(index, place, emergency, AGES[(index // len(PLACES)) % len(AGES)])
 

@@ -31,6 +31,7 @@ PRODUCTION_CREDENTIALS = stack.ROOT / "deploy" / "credentials.yml"
 
 
 def free_port() -> int:
+    """A TCP port nobody listens on now, on loopback."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -81,25 +82,31 @@ class Databases:
 
     @property
     def tracker_url(self) -> str:
+        """Rasa's tracker store database."""
         return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{self.name}_tracker"
 
     @property
     def backend_url(self) -> str:
+        """The backend's database."""
         return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{self.name}_backend"
 
     @property
     def outbox_url(self) -> str:
+        """The action servers' shared outbox database."""
         return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{self.name}_outbox"
 
     @property
     def redis_prefix(self) -> str:
+        """The Redis key prefix for this run's lock store and chat state."""
         return self.name.replace("_", "")  # Rasa accepts letters and digits only
 
     def create(self) -> None:
+        """Create this run's three databases."""
         for suffix in ("tracker", "backend", "outbox"):
             _admin_execute(f'CREATE DATABASE "{self.name}_{suffix}"')
 
     def drop(self) -> None:
+        """Drop this run's databases and Redis keys, even if connections remain."""
         for suffix in ("tracker", "backend", "outbox"):
             _admin_execute(f'DROP DATABASE IF EXISTS "{self.name}_{suffix}" WITH (FORCE)')
         clear_redis_prefix(self.redis_prefix)
@@ -193,9 +200,11 @@ class Cluster:
             pass
 
     def pids(self) -> Dict[str, int]:
+        """The process id of each running service, by name (for memory sampling)."""
         return {name: s.process.pid for name, s in self.running.items() if s.process}
 
     async def close(self) -> None:
+        """Stop every service of the cluster."""
         self.running.clear()
         await self.supervisor.stop()
 
@@ -230,6 +239,7 @@ def rss_kib(pid: int) -> int:
 
 
 def descendants(pid: int) -> List[int]:
+    """Every process started below `pid` (Rasa's workers too), read from /proc."""
     children: Dict[int, List[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

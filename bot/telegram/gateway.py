@@ -19,11 +19,11 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.telegram import render, wording
-from bot.telegram.assistant import Assistant, AssistantUnavailable
-from bot.telegram.backend import Backend
+from bot.telegram.backend_client import Backend
 from bot.telegram.buttons import AlreadyChosen, ButtonStore, Unknown
 from bot.telegram.ids import ConversationIds
 from bot.telegram.ordering import ChatLanes, LaneFull
+from bot.telegram.rasa_client import Assistant, AssistantUnavailable
 from bot.telegram.render import Outgoing
 from bot.telegram.sent import MessageLog
 

@@ -25,13 +25,13 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.directory.directory import cached_directory
 from bot.telegram import wording
-from bot.telegram.assistant import Assistant
-from bot.telegram.backend import Backend
+from bot.telegram.backend_client import Backend
 from bot.telegram.buttons import ButtonStore
 from bot.telegram.gateway import Gateway
 from bot.telegram.handlers import GATEWAY, add_handlers
 from bot.telegram.ids import ConversationIds
 from bot.telegram.ordering import ChatLanes, ChatOrderedProcessor, RecentUpdates
+from bot.telegram.rasa_client import Assistant
 from bot.telegram.sent import MessageLog
 from bot.telegram.settings import ConfigError, Settings
 from bot.telegram.web import READY, create_app

@@ -19,7 +19,9 @@ Environment variables:
     TELEGRAM_STATE_PATH         SQLite file of sent message ids for /clear (var/telegram.db)
     TELEGRAM_CLEAR_NOTE_SECONDS how long the "done" note after /clear stays (30)
     RASA_URL                    the Rasa server (http://127.0.0.1:5005)
-    RASA_TIMEOUT_SECONDS        how long to wait for the assistant's reply (30)
+    TELEGRAM_RASA_TIMEOUT_SECONDS  how long to wait for the assistant's reply (30);
+                                RASA_TIMEOUT_SECONDS, its old name, is read when it is unset
+                                (until the next release; the backend read it as 5 s)
     BACKEND_URL, BACKEND_SERVICE_TOKEN  told when a person leaves with /clear (optional)
 """
 
@@ -113,10 +115,17 @@ class Settings:
             state_path=state,
             clear_note_seconds=_number(env, "TELEGRAM_CLEAR_NOTE_SECONDS", 30.0, 0.0, 3600.0),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
-            rasa_timeout_seconds=_number(env, "RASA_TIMEOUT_SECONDS", 30.0, 1.0, 300.0),
+            rasa_timeout_seconds=_number(
+                env, _renamed(env, "TELEGRAM_RASA_TIMEOUT_SECONDS", "RASA_TIMEOUT_SECONDS"),
+                30.0, 1.0, 300.0),
             backend_url=(env.get("BACKEND_URL") or "").rstrip("/") or None,
             backend_token=env.get("BACKEND_SERVICE_TOKEN") or None,
         )
+
+
+def _renamed(env: Mapping[str, str], name: str, old_name: str) -> str:
+    """The variable to read: `name`, or its old name while only that one is set."""
+    return old_name if not env.get(name) and env.get(old_name) else name
 
 
 def _api_root(value: str | None) -> str | None:

@@ -10,11 +10,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.assistant.tracker_store import (
-    ProtectedSQLTrackerStore,
-    TrackerStoreConfigError,
-    cipher_from_env,
-)
+from bot.assistant.tracker_cipher import TrackerStoreConfigError, cipher_from_env
+from bot.assistant.tracker_store import ProtectedSQLTrackerStore
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

@@ -14,11 +14,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select, text
 
-from bot.backend.db import create_sync_engine
 from bot.backend.keys import SESSIONS, VAULT
-from bot.backend.models import StaffUser
 from bot.backend.settings import Settings
 from bot.backend.staff.passwords import hash_password
+from bot.backend.storage.db import create_sync_engine
+from bot.backend.storage.models import StaffUser
 
 SERVICE_TOKEN = "test-service-token-0123456789-abcdefghij"
 ENCRYPTION_KEY = "kBU8Cl3OWCcZNZV7-5b4fjqzE02pRMgQVIK7XYbVKE0="
@@ -188,7 +188,7 @@ def make_settings(databases: Databases, **env: str) -> Settings:
         "BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY,
         "RASA_URL": "http://127.0.0.1:9",
         "RASA_TOKEN": RASA_TOKEN,
-        "RASA_TIMEOUT_SECONDS": "2",
+        "STAFF_RASA_TIMEOUT_SECONDS": "2",
         "RETENTION_INTERVAL_MINUTES": "0",
         **env,
     })

@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.backend.access_log import RouteAccessLogger
 from bot.backend.main import init_app
+from bot.backend.web.access_log import RouteAccessLogger
 
 from .support import AUTH, Clock, Databases, make_settings
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.backend.models import AppliedEvent, AuditEntry, Handoff, Referral
+from bot.backend.storage.models import AppliedEvent, AuditEntry, Handoff, Referral
 
 from .support import (
     AUTH,

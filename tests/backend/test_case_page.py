@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AuditEntry, Handoff
+from bot.backend.storage.models import AuditEntry, Handoff
 
 from .support import Client, FakeRasa, MakeClient, add_staff, ingest_handoff, login, submit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.backend.crypto import DecryptionError, Vault
+from bot.backend.storage.crypto import DecryptionError, Vault
 
 from .support import ENCRYPTION_KEY, OLD_ENCRYPTION_KEY
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AuditEntry, Handoff, Note
+from bot.backend.storage.models import AuditEntry, Handoff, Note
 
 from .support import (
     Client,

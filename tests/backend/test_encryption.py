@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.backend.crypto import DecryptionError, Vault
 from bot.backend.keys import SESSIONS
-from bot.backend.rotate_keys import rotate
+from bot.backend.ops.rotate_keys import rotate
+from bot.backend.storage.crypto import DecryptionError, Vault
 
 from .support import (
     AUTH,

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.backend.group_commit import GroupCommit
+from bot.backend.api.group_commit import GroupCommit
 
 pytestmark = pytest.mark.asyncio
 

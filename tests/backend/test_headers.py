@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.backend.security_headers import CONTENT_SECURITY_POLICY
+from bot.backend.web.security_headers import CONTENT_SECURITY_POLICY
 
 from .support import AUTH, Client, add_staff, login
 

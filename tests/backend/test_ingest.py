@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AggregateCount, AppliedEvent, AuditEntry, Handoff, Referral
+from bot.backend.storage.models import AggregateCount, AppliedEvent, AuditEntry, Handoff, Referral
 
 from .support import (
     AUTH,

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AuditEntry, StaffSession, StaffUser
 from bot.backend.staff.sessions import token_id
+from bot.backend.storage.models import AuditEntry, StaffSession, StaffUser
 
 from .support import Client, Clock, MakeClient, add_staff, count, csrf_token, login
 

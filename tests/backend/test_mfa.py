@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS, VAULT
-from bot.backend.models import StaffSession, StaffUser
+from bot.backend.storage.models import StaffSession, StaffUser
 
 from .support import Client, Clock, add_staff, count, csrf_token, login, totp_code
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.backend.priority import HIGH, STANDARD, URGENT, base_level
+from bot.backend.staff.priority import HIGH, STANDARD, URGENT, base_level
 
 
 def test_risk_flags_set_the_starting_priority() -> None:

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS, TRACKER
-from bot.backend.models import (
+from bot.backend.ops.retention import Policy, purge
+from bot.backend.storage.models import (
     AggregateCount,
     AppliedEvent,
     AuditEntry,
@@ -17,7 +18,6 @@ from bot.backend.models import (
     Referral,
     StaffSession,
 )
-from bot.backend.retention import Policy, purge
 
 from .support import (
     Client,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.backend.db import database_url
 from bot.backend.settings import PROJECT_ROOT, ConfigError, Settings
+from bot.backend.storage.db import database_url
 
 from .support import ENCRYPTION_KEY, OLD_ENCRYPTION_KEY, SERVICE_TOKEN
 
@@ -45,7 +45,8 @@ def test_several_keys_are_read_in_order() -> None:
     ({"RETENTION_INTERVAL_MINUTES": "-1"}, "RETENTION_INTERVAL_MINUTES must be between"),
     ({"RETENTION_INTERVAL_MINUTES": "nan"}, "RETENTION_INTERVAL_MINUTES must be between"),
     ({"RETENTION_INTERVAL_MINUTES": "inf"}, "RETENTION_INTERVAL_MINUTES must be between"),
-    ({"RASA_TIMEOUT_SECONDS": "0"}, "RASA_TIMEOUT_SECONDS must be between"),
+    ({"STAFF_RASA_TIMEOUT_SECONDS": "0"}, "^STAFF_RASA_TIMEOUT_SECONDS must be between"),
+    ({"RASA_TIMEOUT_SECONDS": "0"}, "^RASA_TIMEOUT_SECONDS must be between"),
     ({"COOKIE_SECURE": "maybe"}, "COOKIE_SECURE"),
     ({"MFA_ROLES": "admin,root"}, "unknown role"),
     ({"BACKEND_ENCRYPTION_KEYS": "not-a-key"}, "key 1 is not a Fernet key"),
@@ -55,6 +56,14 @@ def test_several_keys_are_read_in_order() -> None:
 def test_bad_values_are_refused_by_name(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_the_dashboard_has_its_own_rasa_timeout_and_reads_the_old_name_until_it_is_set(
+) -> None:
+    assert Settings.from_env({}).staff_rasa_timeout_seconds == 5.0
+    assert Settings.from_env({"RASA_TIMEOUT_SECONDS": "7"}).staff_rasa_timeout_seconds == 7.0
+    both = {"RASA_TIMEOUT_SECONDS": "30", "STAFF_RASA_TIMEOUT_SECONDS": "3"}
+    assert Settings.from_env(both).staff_rasa_timeout_seconds == 3.0
 
 
 def test_without_redis_the_chat_stays_in_one_process() -> None:

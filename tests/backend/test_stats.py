@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AuditEntry
-from bot.backend.vocab import JURISDICTIONS, OUTCOME_LABELS, ROUTES
+from bot.backend.storage.models import AuditEntry
+from bot.backend.storage.vocab import OUTCOME_LABELS
+from bot.contract import JURISDICTIONS, ROUTES
 
 from .support import (
     AUTH,

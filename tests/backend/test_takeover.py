@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.backend.keys import SESSIONS
-from bot.backend.models import AuditEntry, Handoff, StaffUser
-from bot.backend.security_headers import LIVE_PAGE_POLICY
+from bot.backend.storage.models import AuditEntry, Handoff, StaffUser
+from bot.backend.web.security_headers import LIVE_PAGE_POLICY
 
 from .live_support import (
     GATEWAY_TOKEN,

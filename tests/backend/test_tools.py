@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
-from bot.backend.db import create_sync_engine
-from bot.backend.migrate import owned_by_backend
-from bot.backend.models import Base
 from bot.backend.settings import PROJECT_ROOT
+from bot.backend.storage.db import create_sync_engine
+from bot.backend.storage.migrate import owned_by_backend
+from bot.backend.storage.models import Base
 
 from .support import (
     ENCRYPTION_KEY,
@@ -44,7 +44,7 @@ async def test_create_staff_user_reads_the_password_from_stdin(
     make_client: MakeClient, databases: Databases,
 ) -> None:
     env = {"DATABASE_URL": databases.url}
-    created = _run("bot.backend.create_staff_user", env, "--email", "Ana@Example.org",
+    created = _run("bot.backend.ops.create_staff_user", env, "--email", "Ana@Example.org",
                    "--role", "supervisor", stdin=PASSWORD + "\n")
     assert created.returncode == 0, created.stderr
     assert created.stdout.strip() == "created supervisor ana@example.org"
@@ -52,7 +52,7 @@ async def test_create_staff_user_reads_the_password_from_stdin(
     client = await make_client()
     assert (await login(client, "ana@example.org")).url.path == "/staff/queue"
 
-    again = _run("bot.backend.create_staff_user", env, "--email", "ana@example.org",
+    again = _run("bot.backend.ops.create_staff_user", env, "--email", "ana@example.org",
                  "--role", "advisor", stdin=PASSWORD + "\n")
     assert again.returncode == 1
     assert "already exists" in again.stderr
@@ -68,7 +68,7 @@ async def test_create_staff_user_refuses_bad_input(
     tmp_path: Path, args: list[str], stdin: str, message: str,
 ) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    result = _run("bot.backend.create_staff_user", env, *args, stdin=stdin + "\n")
+    result = _run("bot.backend.ops.create_staff_user", env, *args, stdin=stdin + "\n")
     assert result.returncode != 0
     assert message in result.stderr
 
@@ -79,13 +79,13 @@ def _differences(connection: Connection) -> list[object]:
 
 
 async def test_the_migrations_build_exactly_the_models(databases: Databases) -> None:
-    result = _run("bot.backend.migrate", {"DATABASE_URL": databases.url})
+    result = _run("bot.backend.storage.migrate", {"DATABASE_URL": databases.url})
     assert result.returncode == 0, result.stderr
     engine = create_sync_engine(databases.url)
     with engine.connect() as connection:
         assert _differences(connection) == []
     engine.dispose()
-    again = _run("bot.backend.migrate", {"DATABASE_URL": databases.url})
+    again = _run("bot.backend.storage.migrate", {"DATABASE_URL": databases.url})
     assert again.returncode == 0, "upgrading an up-to-date database is a no-op"
 
 
@@ -93,12 +93,12 @@ async def test_rotate_keys_runs_from_the_command_line(
     make_client: MakeClient, databases: Databases,
 ) -> None:
     await make_client()  # creates the schema
-    result = _run("bot.backend.rotate_keys", {
+    result = _run("bot.backend.ops.rotate_keys", {
         "DATABASE_URL": databases.url,
         "BACKEND_ENCRYPTION_KEYS": f"{OLD_ENCRYPTION_KEY},{ENCRYPTION_KEY}"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("re-encrypted: referrals 0")
-    missing = _run("bot.backend.rotate_keys", {"DATABASE_URL": databases.url})
+    missing = _run("bot.backend.ops.rotate_keys", {"DATABASE_URL": databases.url})
     assert missing.returncode == 1
     assert "BACKEND_ENCRYPTION_KEYS is not set" in missing.stderr
 
@@ -116,13 +116,13 @@ async def test_deactivating_an_account_signs_it_out_at_once(
     await add_staff(client.app, "leaver@example.org")
     await login(client, "leaver@example.org")
     assert (await client.get("/staff/queue", allow_redirects=False)).status == 200
-    result = _run("bot.backend.deactivate_staff_user", {"DATABASE_URL": databases.url},
+    result = _run("bot.backend.ops.deactivate_staff_user", {"DATABASE_URL": databases.url},
                   "--email", "Leaver@example.org")
     assert result.returncode == 0, result.stderr
     assert "1 session(s) ended" in result.stdout
     assert (await client.get("/staff/queue", allow_redirects=False)).status == 303
     assert "did not match" in await (await login(client, "leaver@example.org")).text()
-    unknown = _run("bot.backend.deactivate_staff_user", {"DATABASE_URL": databases.url},
+    unknown = _run("bot.backend.ops.deactivate_staff_user", {"DATABASE_URL": databases.url},
                    "--email", "nobody@example.org")
     assert unknown.returncode == 1
     assert "no account" in unknown.stderr

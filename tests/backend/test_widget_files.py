@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.backend.chat.assets import PLACEHOLDER, load_assets
-from bot.backend.security_headers import DEMO_PAGE_POLICY
+from bot.backend.web.security_headers import DEMO_PAGE_POLICY
 
 from .live_support import (
     RasaDouble,

@@ -26,7 +26,7 @@ def csrf_token(html: str) -> str:
 
 def create_staff_user(env: Mapping[str, str], email: str, role: str) -> None:
     """`make staff-user`, in the services environment, password on standard input."""
-    subprocess.run([str(stack.SVC_PY), "-m", "bot.backend.create_staff_user", "--email", email,
+    subprocess.run([str(stack.SVC_PY), "-m", "bot.backend.ops.create_staff_user", "--email", email,
                     "--role", role], input=PASSWORD + "\n", text=True, env=dict(env),
                    cwd=stack.ROOT, check=True, capture_output=True)
 

@@ -238,3 +238,60 @@ def test_images_copy_only_what_their_ignore_file_allows(dockerfile: str):
                 assert any(source == a or source.startswith(a + "/") for a in allowed), source
                 if source != "models/assistant.tar.gz":  # built by `make train`
                     assert (ROOT / source).exists(), source
+
+
+def copied_sources(dockerfile: str, stage: str) -> list[str]:
+    """What a stage (with the stages it is built FROM in the same file) copies from the repo."""
+    stages, sources = dockerfile_stages(dockerfile), []
+    while stage in stages:
+        for line in stages[stage]["lines"]:
+            if line.startswith("COPY ") and "--from" not in line:
+                sources += line.split()[1:-1]
+        stage = stages[stage]["from"]
+    return sources
+
+
+def project_imports(path) -> set[str]:
+    """The project's own modules (bot.*, actions.*) a Python file imports."""
+    import ast
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.split(".")[0] in ("bot", "actions")}
+
+
+def module_files(name: str) -> list[str]:
+    """The files importing `name` runs: each package's __init__.py down to the module
+    (`from package import name`, where name is not a module, stops at the package)."""
+    parts, files = name.split("."), []
+    for depth in range(1, len(parts) + 1):
+        base = "/".join(parts[:depth])
+        if (ROOT / base / "__init__.py").exists():
+            files.append(f"{base}/__init__.py")
+        elif (ROOT / f"{base}.py").exists():
+            return files + [f"{base}.py"]
+        else:
+            break
+    return files
+
+
+@pytest.mark.parametrize("dockerfile,stage", [
+    ("services.Dockerfile", "backend"), ("services.Dockerfile", "telegram"),
+    ("rasa.Dockerfile", "actions"), ("rasa.Dockerfile", "rasa")])
+def test_images_copy_every_module_their_code_imports(dockerfile: str, stage: str):
+    sources = copied_sources(dockerfile, stage)
+
+    def copied(path: str) -> bool:
+        return any(path == s or path.startswith(s.rstrip("/") + "/") for s in sources)
+
+    files = [p for s in sources if s.endswith(".py") or (ROOT / s).is_dir()
+             for p in ([ROOT / s] if s.endswith(".py") else sorted((ROOT / s).rglob("*.py")))]
+    missing = {f"{path.relative_to(ROOT)} needs {needed}"
+               for path in files if "migrations/versions" not in str(path)
+               for name in project_imports(path) for needed in module_files(name)
+               if not copied(needed)}
+    assert not missing, sorted(missing)

@@ -28,6 +28,16 @@ POLLING_TOKEN = "7000001:polling-test-token"
 WEBHOOK_TOKEN = "7000002:webhook-test-token"
 ALONE_TOKEN = "7000003:alone-test-token"
 CLEAR_NOTE_SECONDS = 2
+# Tests that use any of these need the whole stack and so a trained model (make test-e2e);
+# the others are unit tests of the gateway's modules (make test-unit runs them).
+STACK_FIXTURES = frozenset({"servers", "polling", "webhook", "alone"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need the stack `stack`, so each make target picks its own."""
+    for item in items:
+        if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.stack)
 
 
 @dataclass

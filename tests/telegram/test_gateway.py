@@ -9,11 +9,11 @@ from typing import Any
 
 from telegram.error import BadRequest
 
-from bot.telegram.assistant import AssistantUnavailable
 from bot.telegram.buttons import ButtonStore
 from bot.telegram.gateway import Delivery, Gateway
 from bot.telegram.ids import ConversationIds
 from bot.telegram.ordering import ChatLanes
+from bot.telegram.rasa_client import AssistantUnavailable
 from bot.telegram.sent import MessageLog
 
 

@@ -43,10 +43,19 @@ def test_base_url_accepts_a_server_root_or_a_bot_url(root):
     ({**BASE, "TELEGRAM_PORT": "http"}, "TELEGRAM_PORT"),
     ({**BASE, "TELEGRAM_PORT": "70000"}, "TELEGRAM_PORT"),
     ({**BASE, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
+    ({**BASE, "TELEGRAM_RASA_TIMEOUT_SECONDS": "0"}, "^TELEGRAM_RASA_TIMEOUT_SECONDS"),
+    ({**BASE, "RASA_TIMEOUT_SECONDS": "0"}, "^RASA_TIMEOUT_SECONDS"),
 ])
 def test_bad_settings_name_the_variable(env, variable):
     with pytest.raises(ConfigError, match=variable):
         Settings.from_env(env)
+
+
+def test_the_gateway_has_its_own_rasa_timeout_and_reads_the_old_name_until_it_is_set():
+    assert Settings.from_env(BASE).rasa_timeout_seconds == 30.0
+    assert Settings.from_env({**BASE, "RASA_TIMEOUT_SECONDS": "12"}).rasa_timeout_seconds == 12.0
+    both = {**BASE, "RASA_TIMEOUT_SECONDS": "5", "TELEGRAM_RASA_TIMEOUT_SECONDS": "45"}
+    assert Settings.from_env(both).rasa_timeout_seconds == 45.0
 
 
 def test_webhook_mode():

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from bot.backend.staff.notices import END_TEXT
+from bot.backend.staff.case.notices import END_TEXT
 from bot.tools import stack as stack_tools
 from tests.backend.support import csrf_token
 from tests.telegram.fake_bot_api import FakeChat, joined
@@ -64,7 +64,7 @@ class Dashboard:
 def dashboard(servers) -> Dashboard:
     """An advisor (no TOTP: only admins need it), signed in."""
     result = subprocess.run(
-        [str(stack_tools.SVC_PY), "-m", "bot.backend.create_staff_user",
+        [str(stack_tools.SVC_PY), "-m", "bot.backend.ops.create_staff_user",
          "--email", STAFF_EMAIL, "--role", "advisor"],
         input=STAFF_PASSWORD + "\n", env=servers.env, cwd=str(stack_tools.ROOT),
         capture_output=True, text=True, timeout=120)

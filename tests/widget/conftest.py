@@ -130,7 +130,7 @@ def _console(message: Any, watch: Watch) -> None:
 
 def _create_staff_user(stack: Stack) -> None:
     result = subprocess.run(
-        [str(stack_tools.SVC_PY), "-m", "bot.backend.create_staff_user",
+        [str(stack_tools.SVC_PY), "-m", "bot.backend.ops.create_staff_user",
          "--email", STAFF_EMAIL, "--role", "advisor"],
         input=STAFF_PASSWORD + "\n", env=stack.env, cwd=str(stack_tools.ROOT),
         capture_output=True, text=True, timeout=120)

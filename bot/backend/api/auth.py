@@ -7,8 +7,8 @@ import logging
 
 from aiohttp import web
 
-from bot.backend.errors import ApiError, Handler
 from bot.backend.keys import SETTINGS
+from bot.backend.web.errors import ApiError, Handler
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,13 @@
-"""Reading a JSON request body strictly: size, media type, UTF-8, syntax, duplicate keys.
-
-Python's json module accepts NaN, Infinity and repeated keys (keeping the last); a strict
-API refuses them, since two parsers could read such a body differently.
+"""Reading a JSON request body strictly: size, media type, UTF-8, then the strict JSON
+reader (web/strict_json.py: no repeated keys, no NaN or Infinity).
 """
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
-from bot.backend.errors import ApiError
+from bot.backend.web import strict_json
+from bot.backend.web.errors import ApiError
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -29,25 +26,6 @@ async def read_json(request: web.Request) -> object:
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_utf8", "the body is not valid UTF-8") from None
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
-    except _StrictJsonError as error:
+        return strict_json.loads(text, "the body")
+    except strict_json.StrictJsonError as error:
         raise ApiError(400, "malformed_json", str(error)) from None
-    except (ValueError, RecursionError):
-        raise ApiError(400, "malformed_json", "the body is not valid JSON") from None
-
-
-class _StrictJsonError(ValueError):
-    """Valid JSON syntax that this API still refuses."""
-
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _StrictJsonError("the body repeats a key")
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> object:
-    raise _StrictJsonError(f"{name} is not allowed in JSON")

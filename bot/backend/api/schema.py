@@ -21,8 +21,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from bot.backend import validation as v
-from bot.backend.vocab import (
+from bot.backend.web import validation as v
+from bot.contract import (
     AGE_BANDS,
     CHANNELS,
     CONTACT_METHODS,

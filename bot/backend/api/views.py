@@ -1,17 +1,19 @@
 """The ingest API's handlers: thin, so the rules live in ingest.py, conversations.py and
-presence.py."""
+chat/presence.py."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend import audit, presence
+from bot.backend.chat import presence
+
 from bot.backend.api.body import read_json
+from bot.backend.api.conversations import erase_conversation, withdraw
 from bot.backend.api.schema import conversation_id, parse_event
-from bot.backend.conversations import erase_conversation, withdraw
-from bot.backend.errors import ApiError
 from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
-from bot.backend.validation import ValidationError
+from bot.backend.storage import audit
+from bot.backend.web.errors import ApiError
+from bot.backend.web.validation import ValidationError
 
 
 async def post_event(request: web.Request) -> web.Response:

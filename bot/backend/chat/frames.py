@@ -14,10 +14,10 @@ To the widget:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from bot.backend import validation as v
+from bot.backend.web import strict_json
+from bot.backend.web import validation as v
 
 MAX_TEXT = 4000
 # Comfortably above the longest valid frame (4,000 characters, each at most a six-character
@@ -81,8 +81,8 @@ def error(code: str) -> dict[str, str]:
 def parse(raw: str) -> Frame:
     """Read one text frame; raise FrameError saying what is wrong with it."""
     try:
-        data = json.loads(raw, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
+        data = strict_json.loads(raw)
+    except strict_json.StrictJsonError:
         raise FrameError("malformed") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise FrameError("malformed")
@@ -121,15 +121,3 @@ def _keys(data: dict[str, object], keys: tuple[str, ...]) -> dict[str, object]:
         raise FrameError("malformed") from None
     return data
 
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError("repeated key")
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")

@@ -98,12 +98,9 @@ class Hub:
 
     async def send(self, sender: str, frame: Frame) -> str:
         """"delivered", "queued" (the widget is reconnecting), "left" or "not_connected"."""
-        if sender in self._left:
-            return "left"
-        self._sweep()
-        session = self._sessions.get(sender)
-        if session is None:
-            return "not_connected"
+        session = self._session_or_absence(sender)
+        if isinstance(session, str):
+            return session
         async with session.sending:
             socket = session.socket
             if socket is not None and not socket.closed:
@@ -120,13 +117,18 @@ class Hub:
 
     def presence(self, sender: str) -> str:
         """"connected", "away" (reconnecting, messages wait), "left" or "not_connected"."""
+        session = self._session_or_absence(sender)
+        if isinstance(session, str):
+            return session
+        return "connected" if session.socket is not None else "away"
+
+    def _session_or_absence(self, sender: str) -> _Session | str:
+        """The sender's live session, or why there is none: "left" or "not_connected"."""
         if sender in self._left:
             return "left"
         self._sweep()
         session = self._sessions.get(sender)
-        if session is None:
-            return "not_connected"
-        return "connected" if session.socket is not None else "away"
+        return "not_connected" if session is None else session
 
     def leave(self, sender: str) -> web.WebSocketResponse | None:
         """Forget the session and its mailbox and refuse it from now on, at once; return

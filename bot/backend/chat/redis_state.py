@@ -198,6 +198,7 @@ class RedisState:
                              args=[self.process, HOLDER_SECONDS])
 
     async def close(self) -> None:
+        """Close the Redis connections (at shutdown)."""
         await self.redis.aclose()
 
     def _key(self, sender: str, what: str) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend.chat import relay, views
+from bot.backend.chat import views, websocket
 
 
 def setup_routes(app: web.Application) -> None:
     """Add the widget, demo and relay routes."""
     router = app.router
-    router.add_get("/chat/ws", relay.chat_socket, name="chat_ws")
+    router.add_get("/chat/ws", websocket.chat_socket, name="chat_ws")
     router.add_post("/chat/left", views.left_beacon, name="chat_left")
     router.add_get("/widget.js", views.widget_js, name="widget_js")
     router.add_get("/demo", views.demo_page, name="demo")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.backend.chat.hub import Frame, Hub
+from bot.backend.chat.rasa_client import RasaClient, RasaUnavailable, Reply
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
-from bot.backend.rasa_api import RasaClient, RasaUnavailable, Reply
 
 log = logging.getLogger(__name__)
 METADATA = {"channel": "widget"}  # the assistant words its quick-exit help for the widget

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend import audit, presence
+from bot.backend.chat import presence
+
 from bot.backend.chat import origins
 from bot.backend.chat.tokens import sender_id
 from bot.backend.keys import CHAT, WIDGET
-from bot.backend.security_headers import DEMO_PAGE_POLICY
+from bot.backend.storage import audit
+from bot.backend.web.security_headers import DEMO_PAGE_POLICY
 
 MAX_TOKEN_BYTES = 256
 

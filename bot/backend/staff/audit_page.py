@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.backend import audit
 from bot.backend.keys import CLOCK, SESSIONS, USER
-from bot.backend.models import AuditEntry, StaffUser
 from bot.backend.staff import auditing
-from bot.backend.templating import render
+from bot.backend.storage import audit
+from bot.backend.storage.models import AuditEntry, StaffUser
+from bot.backend.web.templating import render
 
 SHOWN = 500
 

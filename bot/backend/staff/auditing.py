@@ -7,8 +7,8 @@ from typing import NoReturn
 
 from aiohttp import web
 
-from bot.backend import audit
 from bot.backend.keys import CLOCK, SESSIONS, USER
+from bot.backend.storage import audit
 
 
 def actor(request: web.Request) -> audit.Actor:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.backend import audit
-from bot.backend.models import StaffUser
 from bot.backend.settings import Settings
 from bot.backend.staff import passwords
+from bot.backend.storage import audit
+from bot.backend.storage.models import StaffUser
 
 
 @dataclass(frozen=True)

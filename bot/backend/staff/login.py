@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend import audit
 from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS
 from bot.backend.staff import auditing, authn, sessions
 from bot.backend.staff.passwords import MAX_LENGTH
-from bot.backend.templating import render
+from bot.backend.storage import audit
+from bot.backend.web.templating import render
 
 LOGIN_FAILED = ("That email and password did not match an account that can sign in now. "
                 "After several failures an account is locked for a while.")

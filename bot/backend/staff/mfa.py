@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.backend import audit
 from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS, STAFF_SESSION, USER, VAULT
-from bot.backend.models import StaffSession, StaffUser
 from bot.backend.staff import authn, sessions, totp
-from bot.backend.templating import render
+from bot.backend.storage import audit
+from bot.backend.storage.models import StaffSession, StaffUser
+from bot.backend.web.templating import render
 
 WRONG_CODE = "That code was not right, or was already used. Try the next one."
 

@@ -12,10 +12,10 @@ import hmac
 
 from aiohttp import web
 
-from bot.backend.errors import Handler
 from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS, STAFF_SESSION, USER
 from bot.backend.staff import auditing, sessions
 from bot.backend.staff.forms import read_form
+from bot.backend.web.errors import Handler
 
 PUBLIC_ROUTES = frozenset({"login", "login_submit", "static"})
 SECOND_FACTOR_ROUTES = frozenset({"mfa", "mfa_submit", "enrol", "enrol_submit", "logout"})

@@ -15,12 +15,12 @@ from aiohttp import web
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.backend import audit
 from bot.backend.keys import CLOCK, SESSIONS, SETTINGS, USER
-from bot.backend.models import Handoff, Referral, StaffUser
-from bot.backend.priority import priority_expression
-from bot.backend.templating import render
-from bot.backend.vocab import OPEN_STATUSES
+from bot.backend.staff.priority import priority_expression
+from bot.backend.storage import audit
+from bot.backend.storage.models import Handoff, Referral, StaffUser
+from bot.backend.storage.vocab import OPEN_STATUSES
+from bot.backend.web.templating import render
 
 PAGE_SIZE = 50
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.backend.staff import audit_page, cases, live, login, mfa, queue, stats, takeover
-from bot.backend.staff.case_actions import STEPS, handler
+from bot.backend.staff import audit_page, login, mfa, queue, stats
+
+from bot.backend.staff.case import actions, live_feed, page
 from bot.backend.staff.middlewares import require_csrf_token, require_session
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -31,15 +32,9 @@ def create_app() -> web.Application:
     router.add_get("/mfa/enrol", mfa.enrol_page, name="enrol")
     router.add_post("/mfa/enrol", mfa.enrol_submit, name="enrol_submit")
     router.add_get("/queue", queue.queue_page, name="queue")
-    router.add_get("/cases/{handoff_id}", cases.case_page, name="case")
-    for action in STEPS:
-        router.add_post(f"/cases/{{handoff_id}}/{action}", handler(action),
-                        name=f"case_{action}")
-    router.add_get("/cases/{handoff_id}/live", live.live_feed, name="case_live")
-    router.add_post("/cases/{handoff_id}/takeover", takeover.take_over, name="case_takeover")
-    router.add_post("/cases/{handoff_id}/reply", takeover.reply, name="case_reply")
-    router.add_post("/cases/{handoff_id}/end_takeover", takeover.end_takeover,
-                    name="case_end_takeover")
+    router.add_get("/cases/{handoff_id}", page.case_page, name="case")
+    actions.add_routes(router)  # one POST route per case action
+    router.add_get("/cases/{handoff_id}/live", live_feed.live_feed, name="case_live")
     router.add_get("/stats", stats.stats_page, name="stats")
     router.add_get("/stats.csv", stats.stats_csv, name="stats_csv")
     router.add_get("/audit", audit_page.audit_page, name="audit")

@@ -21,9 +21,9 @@ from aiohttp import web
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.backend.models import StaffSession, StaffUser
 from bot.backend.settings import Settings
-from bot.backend.tls import behind_tls
+from bot.backend.storage.models import StaffSession, StaffUser
+from bot.backend.web.tls import behind_tls
 
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
 

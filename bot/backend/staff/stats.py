@@ -14,12 +14,12 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.backend import audit, counts
 from bot.backend.keys import CLOCK, SESSIONS, USER
-from bot.backend.models import AggregateCount
 from bot.backend.staff import charts
-from bot.backend.templating import render
-from bot.backend.vocab import OUTCOME_LABELS, WITHDRAWN
+from bot.backend.storage import audit, counts
+from bot.backend.storage.models import AggregateCount
+from bot.backend.storage.vocab import OUTCOME_LABELS, WITHDRAWN
+from bot.backend.web.templating import render
 
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 156
