@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -25,7 +24,7 @@ class ActionExplainPrivacy(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         settings = Settings.from_env()
-        policy = os.environ.get("SAFEGUARDING_POLICY_URL")
+        policy = settings.safeguarding_policy_url
         safeguarding = (
             f"If the team believe someone is at serious risk, they may have to share "
             f"information to keep them safe. Their safeguarding policy explains when: {policy}"

@@ -9,11 +9,14 @@ USER root
 WORKDIR /app
 COPY requirements/rasa.lock requirements/rasa.lock
 RUN pip install --no-cache-dir -r requirements/rasa.lock
-COPY bot/__init__.py bot/contract.py bot/
+COPY bot/__init__.py bot/contract.py bot/registry.py bot/
 COPY bot/assistant bot/assistant
 COPY bot/directory bot/directory
 COPY data/directory data/directory
 COPY data/patterns data/patterns
+# The journey registry (actions, and typed button titles) and the domain's buttons.
+COPY data/journeys/registry.yml data/journeys/registry.yml
+COPY domain domain
 ENV PYTHONPATH=/app \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

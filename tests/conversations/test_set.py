@@ -27,11 +27,12 @@ MIN_CONVERSATIONS = 150
 JURISDICTION_TAGS = {
     "GB-ENG": "england", "GB-WLS": "wales", "GB-SCT": "scotland",
     "GB-NIR": "northern-ireland", "GB": "uk", "IE": "ireland", "US": "us",
-    "AU": "australia", "CA": "canada",
+    "AU": "australia", "CA": "canada", "NZ": "new-zealand", "IN": "india",
+    "PK": "pakistan", "NG": "nigeria", "ZA": "south-africa", "PH": "philippines",
+    "KE": "kenya",
 }
 # Places the directory has no entry for, where the worldwide routes apply.
-ELSEWHERE = ("new-zealand", "india", "nigeria", "pakistan", "south-africa", "kenya",
-             "philippines", "germany")
+ELSEWHERE = ("germany",)
 SAFETY_KINDS = ("crisis", "danger", "child-image", "negation", "image-sent")
 
 

@@ -97,7 +97,7 @@ def secret_keys(workload: Dict[str, Any]) -> Set[str]:
 # one of these files, so a misspelt name fails here rather than silently in production.
 SETTINGS_SOURCES = {
     "rasa": ["deploy/endpoints.yml", "bot/assistant/tracker_cipher.py"],
-    "actions": ["actions/settings.py", "actions/privacy.py", "bot/assistant/tracker_cipher.py"],
+    "actions": ["actions/settings.py", "bot/assistant/tracker_cipher.py"],
     "backend": ["bot/backend/settings.py"],
     "telegram": ["bot/telegram/settings.py"],
 }
