@@ -234,15 +234,14 @@ def _story(f: Facts, d: Directory, country: str) -> List[Step]:
         steps += _platforms(f, d)
         steps.append(_keep_record(f, d))
         return steps
-    steps += _national_first(f, d, country)
-    steps += _specialists(f, d, country)
+    first = _national_first(f, d, country) + _specialists(f, d, country)
+    # Where the person said it is, its report route comes straight after the first help.
+    steps += first[:1] + _platforms(f, d) + first[1:]
     if f.shared:
         steps += _removal_deadlines(d, country)
     if country == "IE":
         steps.append(Step(POLICE_REPORT))
     steps.append(_hash(f, d, country))
-    if f.platforms:
-        steps += _platforms(f, d)
     steps.append(_keep_record(f, d))
     if not f.platforms and f.shared:
         steps.append(Step(REPORT_ON_SITE))

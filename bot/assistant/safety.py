@@ -17,6 +17,7 @@ crisis phrase outside a negation still flags the message. The matched text is ne
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Text, Tuple
 
@@ -44,7 +45,10 @@ PATTERN_KEYS = set(FLAG_INTENTS) | {NEGATION + flag for flag in FLAG_INTENTS}
 PRECEDENCE = (DANGER, CRISIS)
 SAFETY_INTENTS = set(FLAG_INTENTS.values())
 FALLBACK_INTENT = "nlu_fallback"
+# The FallbackClassifier's threshold in config.yml: a next guess below it is no guess.
+FALLBACK_THRESHOLD = 0.4
 SAFETY_KEY = "safety"
+_CONTACT_DETAIL = re.compile(r"^(?:[^@\s]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|\+?[\d\s().-]{7,20})$")
 
 
 def _within(span: Span, negation: Span) -> bool:
@@ -122,6 +126,10 @@ class SafetyMatcher(GraphComponent):
                 logger.info("safety matcher raised flags %s", flags)
             elif negated:
                 self._demote_intents(message, {FLAG_INTENTS[f] for f in negated})
+            elif _CONTACT_DETAIL.match(text.strip()):
+                # An email address or a phone number alone (the answer to the handoff
+                # form's question) is never crisis or danger language, whatever DIET says.
+                self._demote_intents(message, SAFETY_INTENTS)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -135,8 +143,10 @@ class SafetyMatcher(GraphComponent):
             return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
                    if r.get("name") not in SAFETY_INTENTS]
-        fallback = {"name": FALLBACK_INTENT, "confidence": 1.0}
-        message.set(INTENT, ranking[0] if ranking else fallback, add_to_output=True)
+        unsure = not ranking or ranking[0].get("confidence", 0) < FALLBACK_THRESHOLD
+        # As the FallbackClassifier would have said, had it seen this ranking.
+        chosen = {"name": FALLBACK_INTENT, "confidence": 1.0} if unsure else ranking[0]
+        message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     @staticmethod

@@ -8,15 +8,15 @@ from typing import List
 # Each conversation is what one person types, message by message.
 ASSISTANT: List[List[str]] = [
     ["hi", "/affirm", "someone posted fake nudes of me on instagram", "/ask_takedown",
-     '/inform_age{"age_group": "adult"}', '/inform_country{"country": "GB-ENG"}', "thanks"],
+     '/inform{"age_group": "adult"}', '/inform{"country": "GB-ENG"}', "thanks"],
     ["my ex is threatening to share my pictures", "/ask_evidence", "im 17",
-     "/ask_support", "scotland", "/inform_perpetrator{\"perpetrator\": \"ex_partner\"}"],
+     "/ask_support", "scotland", "/inform{\"perpetrator\": \"ex_partner\"}"],
     ["hello", "they want money or they will send my pics to everyone", "I'm 15",
      "I live in Wales", "i just want to die", "/request_human", "/affirm",
      '/inform_contact_method{"contact_method": "chat"}', "after school", "I need help",
      "/affirm"],
     ["is this confidential?", "can i send you the screenshot", "how do i leave quickly",
-     "what is stopncii", "/inform_age{\"age_group\": \"adult\"}", "bye"],
+     "what is stopncii", "/inform{\"age_group\": \"adult\"}", "bye"],
     ["is it illegal to make deepfakes", "ireland", "can the police help", "/unsure", "thank you"],
 ]
 

@@ -42,7 +42,9 @@ TABLE = [
     (Facts(age=24, country="GB-ENG", happened=MADE_SHARED),
      [HELPLINE, HASH_ADULT], ["revenge_porn_helpline", "stopncii"], ["report_remove"]),
     (Facts(age=24, country="GB-WLS", platforms=("snapchat",)),
-     [HELPLINE, HASH_ADULT, PLATFORM], ["revenge_porn_helpline"], []),
+     [HELPLINE, PLATFORM, HASH_ADULT], ["revenge_porn_helpline", "stopncii"], []),
+    (Facts(age=30, country="IE", platforms=("meta",), happened=SHARED),
+     [NATIONAL_REMOVAL, PLATFORM], ["hotline_ie"], []),
     # Age unknown in the UK: adult steps, and the under-18 line (checked below).
     (Facts(happened=MADE_SHARED), [HELPLINE, HASH_ADULT], ["stopncii"], []),
     # Under 18 now: removal for children, a trusted adult with Childline; never StopNCII

@@ -116,14 +116,35 @@ def test_doubt_and_crisis_outside_a_negation_still_flag(matcher, text):
 
 def test_a_negated_crisis_gives_way_to_the_classifiers_next_guess(matcher):
     message = Message(data={"text": "I'm not suicidal, I just want the pics taken down"})
-    ranking = [{"name": "crisis_self_harm", "confidence": 0.6},
-               {"name": "ask_takedown", "confidence": 0.3}]
+    ranking = [{"name": "crisis_self_harm", "confidence": 0.45},
+               {"name": "ask_takedown", "confidence": 0.42}]
     message.set("intent", ranking[0], add_to_output=True)
     message.set("intent_ranking", ranking, add_to_output=True)
     [message] = matcher.process([message])
     assert message.get("intent")["name"] == "ask_takedown"
     assert message.get("safety") == {"flags": []}
     assert all(r["name"] != "crisis_self_harm" for r in message.get("intent_ranking"))
+
+
+@pytest.mark.parametrize("text", ["robin@example.org", "07700 900123", "+44 7700 900 123"])
+def test_contact_details_alone_are_never_a_crisis(matcher, text):
+    message = Message(data={"text": text})
+    ranking = [{"name": "crisis_self_harm", "confidence": 0.5},
+               {"name": "inform_contact_method", "confidence": 0.45}]
+    message.set("intent", ranking[0], add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    [message] = matcher.process([message])
+    assert message.get("intent")["name"] == "inform_contact_method"
+
+
+def test_a_next_guess_below_the_fallback_threshold_is_the_fallback(matcher):
+    message = Message(data={"text": "robin@example.org"})
+    ranking = [{"name": "crisis_self_harm", "confidence": 0.8},
+               {"name": "affirm", "confidence": 0.06}]
+    message.set("intent", ranking[0], add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    [message] = matcher.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
 
 
 def test_a_negation_does_not_touch_other_intents(matcher):
