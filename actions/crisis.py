@@ -111,8 +111,12 @@ class ActionSafetyResponse(Action):
         events: List[EventType] = []
         if topic and len(reply.messages) < 2:
             case = plan(facts, directory, topic, limit=REST_STEPS)
-            reply.say("And for what you told me:\n" + steps_text(Say(directory, facts, case,
-                                                                        reg)))
+            text = "And for what you told me:\n" + steps_text(Say(directory, facts, case, reg))
+            if case.domestic_abuse:
+                text += "\nBecause it's a partner or ex, domestic abuse services can help too:"
+                text += "".join(f"\n   {service_line(directory.service(s))}"
+                                for s in case.domestic_abuse)
+            reply.say(text)
             reply.offer(case.services)
             events.append(SlotSet(known.TOPIC_SLOT, topic))
         reply.say("I'm still here. Whenever you're ready, we can carry on, or I can ask a "

@@ -244,7 +244,11 @@ class ActionAnswer(Action):
             last = tracker.get_slot(known.TOPIC_SLOT)
             if last:
                 return self.answer(dispatcher, tracker, reg, last, intent, False)
-        if intent in ("affirm", "ask_capabilities"):
+        said = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+        if "safe_now" in said:
+            reply.say("I'm glad you're safe right now. Take your time: there's no rush. "
+                      "Tell me what's happened in your own words, or choose one of these.")
+        elif intent in ("affirm", "ask_capabilities"):
             reply.say(CAPABILITIES)
         elif intent in ("deny", "unsure"):
             reply.say("That's OK. Whenever you're ready, I'm here. You can tell me what's "
