@@ -3,7 +3,7 @@
 A pure function of the facts and the directory (no I/O, no wording), so a table test can
 cover every combination that changes the advice (tests/actions/test_caseplan.py). Every
 step names what to do and the directory entries it draws on (services, a platform,
-evidence steps); `actions/answer/wording.py` turns a plan into short messages.
+evidence steps); `actions/answer/words.py` turns a plan into short messages.
 
 Unknown facts get safe defaults:
 - age unknown: advice that is safe for a child too, plus one line for under-18s;

@@ -21,12 +21,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from actions.answer import facts as known
 from actions.answer.action import TOPIC_OF_INTENT, choose_topic
-from actions.answer.wording import Say, service_line, steps_text
+from actions.answer.words import Say, service_line, steps_text
 from actions.caseplan import Facts, plan
 from actions.replies import Reply
 from bot.directory import Directory, cached_directory
-from bot.directory.crisis import emergency_number
-from bot.directory.render import silent_call_text
+from bot.directory.emergency import emergency_number
+from bot.directory.describe import silent_call_text
 from bot.registry import registry
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from actions import context
 from actions.referrals import referrals
 from actions.settings import Settings
 from bot.directory import cached_directory
-from bot.directory.crisis import emergency_number
+from bot.directory.emergency import emergency_number
 from bot.registry import registry
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from actions.settings import Settings
 from bot.directory import cached_directory
-from bot.directory.crisis import emergency_number
+from bot.directory.emergency import emergency_number
 from bot.registry import registry
 
 EXIT_HINTS = {

@@ -18,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("bot/backend", "bot/telegram", "bot/bench")
+# Every package of the project, for names and docstrings.
+EVERYTHING = ("bot", "actions")
 BACKEND_GROUPS = {"api", "staff", "chat", "storage", "ops", "web"}
 BACKEND_TOP = {"__init__.py", "__main__.py", "main.py", "settings.py", "keys.py",
                "resources.py"}
@@ -42,7 +44,7 @@ def test_the_backend_is_grouped_by_what_it_serves():
 
 def test_no_two_modules_share_a_name_in_different_roles():
     by_name = defaultdict(list)
-    for path in modules(*SERVICES):
+    for path in modules(*EVERYTHING):
         by_name[path.stem].append(str(path.relative_to(ROOT)))
     shared = {name: paths for name, paths in by_name.items()
               if len(paths) > 1 and name not in SAME_ROLE}
@@ -81,7 +83,7 @@ def public_definitions(path: Path):
     yield from walk(tree)
 
 
-@pytest.mark.parametrize("root", SERVICES)
+@pytest.mark.parametrize("root", EVERYTHING)
 def test_every_public_function_and_class_has_a_docstring(root: str):
     missing = [f"{path.relative_to(ROOT)}: {name}" for path in modules(root)
                for name, node in public_definitions(path) if not ast.get_docstring(node)]

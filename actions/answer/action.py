@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.answer import facts as known
-from actions.answer.wording import Say, next_buttons, render, steps_text
+from actions.answer.words import Say, next_buttons, render, steps_text
 from actions.caseplan import (
     CONTACT, DEMAND, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT, TAKEDOWN,
     THREATENED, Facts, Plan, plan)

@@ -12,8 +12,8 @@ from enum import Enum
 from typing import List, Optional
 
 from bot.directory import ADULT, UNDER_18, Person, cached_directory
-from bot.directory import crisis
-from bot.directory.schema import Service
+from bot.directory import emergency
+from bot.directory.records import Service
 
 # Marks a degraded reply in its BotUttered metadata, so it is said once per turn.
 DEGRADED_KEY = "degraded"
@@ -36,12 +36,12 @@ _OPENING = {
 
 def helplines(person: Person) -> List[Service]:
     """Crisis lines for the person's country, then the specialist helplines that fit them."""
-    return crisis.crisis_lines(cached_directory(), person)
+    return emergency.crisis_lines(cached_directory(), person)
 
 
 def message(outage: Outage, person: Optional[Person] = None) -> str:
     """The gentle reply for an outage, for what we know of the person (home if nothing)."""
-    return crisis.outage_text(cached_directory(), _OPENING[outage], person or Person())
+    return emergency.outage_text(cached_directory(), _OPENING[outage], person or Person())
 
 
 def person_from_slots(country: object, age: object, age_group: object) -> Person:

@@ -8,4 +8,4 @@ from bot.directory.directory import (  # noqa: F401
     cached_directory,
     load_directory,
 )
-from bot.directory.schema import DirectoryError  # noqa: F401
+from bot.directory.records import DirectoryError  # noqa: F401

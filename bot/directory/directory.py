@@ -16,7 +16,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple, Union
 import yaml
 
 from bot.contract import ELSEWHERE, UNITED_KINGDOM, home_jurisdiction
-from bot.directory.schema import (
+from bot.directory.records import (
     ADULTS_ONLY,
     FACTSHEET,
     PARSERS,

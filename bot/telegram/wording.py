@@ -1,12 +1,12 @@
 """What the gateway says itself, when the assistant cannot or should not be asked.
 
 Everything else a person reads comes from the assistant. Numbers are never written here:
-the apology for a failure is worded once for every process (`bot.directory.crisis`).
+the apology for a failure is worded once for every process (`bot.directory.emergency`).
 """
 
 from __future__ import annotations
 
-from bot.directory.crisis import outage_text
+from bot.directory.emergency import outage_text
 from bot.directory.directory import Directory
 
 EMPTY = "I couldn't read anything in that message. Could you type it again in words?"

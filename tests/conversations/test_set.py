@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.directory import load_directory
-from bot.directory.render import service_text
+from bot.directory.describe import service_text
 from tests.conversations.matching import (
     ConcreteSteps,
     button_payload,

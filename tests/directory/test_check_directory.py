@@ -6,7 +6,7 @@ import copy
 import io
 
 from bot.tools import check_directory
-from tests.directory.test_schema import minimal, write
+from tests.directory.test_records import minimal, write
 
 
 def run(argv):

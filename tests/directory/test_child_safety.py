@@ -15,9 +15,9 @@ import itertools
 import pytest
 
 from bot.directory import ADULT, UNDER_18, Person, load_directory
-from bot.directory import render
+from bot.directory import describe as render
 from bot.directory.child_safety import image_handling_advice
-from bot.directory.schema import COUNTRY_CODES, SERVICE_KINDS
+from bot.directory.records import COUNTRY_CODES, SERVICE_KINDS
 
 AGES = [dict(), dict(age_group=UNDER_18), dict(age_group=ADULT), dict(age=9), dict(age=15),
         dict(age=17), dict(age=18), dict(age=40)]

@@ -13,8 +13,8 @@ from typing import Iterator, Set
 import pytest
 
 from bot.directory import ADULT, UNDER_18, Directory, DirectoryError, Person, load_directory
-from bot.directory import render
-from bot.directory.schema import COUNTRY_CODES, SERVICE_KINDS, UK_NATIONS
+from bot.directory import describe as render
+from bot.directory.records import COUNTRY_CODES, SERVICE_KINDS, UK_NATIONS
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "directory"
 FACT_SHEET = Path(os.environ.get("FACT_SHEET", DIRECTORY / "factsheet.md"))

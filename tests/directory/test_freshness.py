@@ -16,7 +16,7 @@ from bot.directory.freshness import (
     stale_records,
     unverified_facts,
 )
-from tests.directory.test_schema import minimal, write
+from tests.directory.test_records import minimal, write
 
 
 @pytest.fixture

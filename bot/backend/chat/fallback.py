@@ -1,6 +1,6 @@
 """What a person on the widget is told when the assistant cannot answer: never silence.
 
-The wording, the emergency number and the crisis lines come from `bot.directory.crisis`,
+The wording, the emergency number and the crisis lines come from `bot.directory.emergency`,
 as Rasa's and the gateway's do, for the charity's home jurisdiction (the widget does not
 know where the person is). The text is built once at start-up: if the directory cannot be
 read, the backend does not start, rather than finding out in someone's worst moment.
@@ -9,7 +9,7 @@ read, the backend does not start, rather than finding out in someone's worst mom
 from __future__ import annotations
 
 from bot.directory import Directory
-from bot.directory.crisis import outage_text
+from bot.directory.emergency import outage_text
 
 OPENING = ("I'm sorry, I can't reply right now because of a technical problem. Please try "
            "again in a few minutes.")

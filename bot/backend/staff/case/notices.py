@@ -8,7 +8,7 @@ the directory for the person's country, like every number the assistant gives.
 from __future__ import annotations
 
 from bot.directory import cached_directory
-from bot.directory.crisis import emergency_number
+from bot.directory.emergency import emergency_number
 
 ROLE_WORDS = {"advisor": "an advisor from the team", "supervisor": "a supervisor from the team",
               "admin": "a member of the team"}

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.directory import DirectoryError, load_directory
-from bot.directory.schema import COUNTRY_CODES
+from bot.directory.records import COUNTRY_CODES
 from bot.tools import validate_directory
 
 SOURCE = {"source": ["https://example.org/page"], "verified": "2026-11"}

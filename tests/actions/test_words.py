@@ -15,10 +15,10 @@ import re
 
 import pytest
 
-from actions.answer.wording import Say, render, service_line
+from actions.answer.words import Say, render, service_line
 from actions.caseplan import TOPICS, Facts, plan
 from bot.directory import cached_directory
-from bot.directory.render import in_force_text
+from bot.directory.describe import in_force_text
 from bot.registry import registry
 
 D = cached_directory()

@@ -28,10 +28,10 @@ from actions.caseplan import (
 from actions.replies import Reply
 from bot.contract import ELSEWHERE
 from bot.directory import Directory
-from bot.directory.crisis import emergency_number
-from bot.directory.render import (
+from bot.directory.emergency import emergency_number
+from bot.directory.describe import (
     UNVERIFIED, checked_footer, law_text, no_law_text, silent_call_text)
-from bot.directory.schema import Provenance, Service
+from bot.directory.records import Provenance, Service
 from bot.registry import Button, Registry
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import List, Optional
 
 from bot.directory.directory import Directory, Person
-from bot.directory.render import UNVERIFIED, service_text
-from bot.directory.schema import Service
+from bot.directory.describe import UNVERIFIED, service_text
+from bot.directory.records import Service
 
 
 def emergency_number(directory: Directory, country: Optional[str] = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, List, Optional
 
-from bot.directory.schema import (
+from bot.directory.records import (
     EvidenceStep,
     Jurisdiction,
     Law,
