@@ -1,4 +1,5 @@
-"""A real browser (Playwright driving Debian's Chromium): log in, claim, note, resolve.
+"""A real browser (Playwright driving Debian's Chromium): log in, claim, note, resolve, and
+look a service up on the Directory page.
 
 No browser is ever downloaded: the test drives the `chromium` on PATH (which `make setup`
 installs) and fails, saying what to run, without it.
@@ -80,6 +81,17 @@ async def test_an_advisor_claims_notes_and_resolves_a_handoff_in_a_browser(
         await expect(page.get_by_text("Takedown requested, not yet confirmed")).to_be_visible()
         await expect(page.get_by_role("button", name="Add note")).to_have_count(0)
         assert await page.evaluate("document.cookie") == "", "session cookies are HttpOnly"
+
+        # The Directory page: the assistant's own directory, for a call back.
+        await page.get_by_role("link", name="Directory").click()
+        await expect(page.get_by_role("heading", name="Directory", exact=True)).to_be_visible()
+        await page.get_by_label("Where").select_option("AU")
+        await page.get_by_label("Age").select_option("under_18")
+        await page.get_by_role("button", name="Show").click()
+        await expect(page.get_by_role("heading", name="eSafety Commissioner")).to_be_visible()
+        await expect(page.get_by_role("heading", name="Kids Helpline")).to_be_visible()
+        await expect(page.get_by_text("Last checked").first).to_be_visible()
+        await expect(page.get_by_role("heading", name="Due for checking")).to_have_count(0)
         await browser.close()
     assert problems == []
 
