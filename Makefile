@@ -89,11 +89,12 @@ test-unit: setup  ## pytest: Rasa plug-ins, actions, directory (Rasa env); backe
 	$(RASA_VENV)/bin/pytest -q $(RASA_TESTS)
 	$(SVC_VENV)/bin/pytest -q -m "not stack" $(SVC_TESTS) tests/telegram
 
-test-nlu: models/assistant.tar.gz  ## held-out NLU evaluation with thresholds
+test-nlu: models/assistant.tar.gz  ## held-out NLU evaluation with thresholds; crisis and danger recall on the safety development sets
 	rm -rf $(RESULTS)/nlu
 	$(RASA) test nlu --model models/assistant.tar.gz --nlu tests/nlu --out $(RESULTS)/nlu \
 	  --no-plot --no-errors
 	$(RASA_PY) -m bot.tools.check_nlu_report $(RESULTS)/nlu
+	$(RASA_PY) -m bot.tools.check_safety_sets models/assistant.tar.gz
 
 test-stories: models/assistant.tar.gz  ## test stories for every journey; any wrong prediction fails
 	$(RASA) test core --model models/assistant.tar.gz --stories tests/stories \

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -175,6 +175,40 @@ def _check(registry: Registry) -> None:
             problems.append(f"button '{b.title}' has two payloads")
     if problems:
         raise ValueError("journey registry: " + "; ".join(sorted(problems)))
+
+
+def title_key(text: str) -> str:
+    """A title as people type it: case, punctuation and spacing do not matter."""
+    lowered = text.lower().replace("\u2019", "").replace("\u2018", "").replace("'", "")
+    return " ".join(re.sub(r"[^\w\s]", " ", lowered).split())
+
+
+def domain_buttons(domain_dir: Path) -> Iterable[Tuple[str, str]]:
+    """(title, payload) of every button in the domain's responses."""
+    for path in sorted(domain_dir.rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for variations in (data.get("responses") or {}).values():
+            for variation in variations or []:
+                for button in variation.get("buttons") or []:
+                    # Rasa's response templates escape braces as {{ }}.
+                    yield (str(button["title"]),
+                           str(button["payload"]).replace("{{", "{").replace("}}", "}"))
+
+
+def button_titles(domain_dir: Path, registry_path: Path) -> Dict[str, Tuple[str, str]]:
+    """title key -> (title, payload) for every button the assistant offers."""
+    registry = parse(yaml.safe_load(registry_path.read_text(encoding="utf-8")))
+    pairs = [(b.title, b.payload) for b in registry.all_buttons()]
+    pairs += list(domain_buttons(domain_dir))
+    titles: Dict[str, Tuple[str, str]] = {}
+    for title, payload in pairs:
+        if not payload.startswith("/"):
+            continue  # a button that sends plain text is understood as that text
+        previous = titles.setdefault(title_key(title), (title, payload))
+        if previous[1] != payload:
+            raise ValueError(f"the button title '{title}' has two payloads: "
+                             f"{previous[1]} and {payload}")
+    return titles
 
 
 @lru_cache(maxsize=1)

@@ -14,11 +14,8 @@ It runs after the safety matcher and never touches a crisis or danger intent. Tw
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -29,8 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.assistant import spacy_pipeline
 from bot.assistant.safety import SAFETY_INTENTS
-from bot.registry import parse as parse_registry
-from bot.registry import parse_payload
+from bot.registry import button_titles, parse_payload, title_key
 
 NAME = "IntentResolver"
 # Intents that say nothing about the person's situation: a message with content and one
@@ -53,40 +49,6 @@ FACTS_INTENT = "inform"
 SAFE_INTENT = "affirm"  # "I'm safe, it's just the pictures" answers the welcome
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
                  "platform", "group"}
-
-
-def title_key(text: str) -> str:
-    """A title as people type it: case, punctuation and spacing do not matter."""
-    return " ".join(re.sub(r"[^\w\s]", " ", spacy_pipeline.normalise(text)
-                           .replace("'", "")).split())
-
-
-def domain_buttons(domain_dir: Path) -> Iterable[Tuple[str, str]]:
-    """(title, payload) of every button in the domain's responses."""
-    for path in sorted(domain_dir.rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for variations in (data.get("responses") or {}).values():
-            for variation in variations or []:
-                for button in variation.get("buttons") or []:
-                    # Rasa's response templates escape braces as {{ }}.
-                    yield (str(button["title"]),
-                           str(button["payload"]).replace("{{", "{").replace("}}", "}"))
-
-
-def button_titles(domain_dir: Path, registry_path: Path) -> Dict[str, Tuple[str, str]]:
-    """title key -> (title, payload) for every button the assistant offers."""
-    registry = parse_registry(yaml.safe_load(registry_path.read_text(encoding="utf-8")))
-    pairs = [(b.title, b.payload) for b in registry.all_buttons()]
-    pairs += list(domain_buttons(domain_dir))
-    titles: Dict[str, Tuple[str, str]] = {}
-    for title, payload in pairs:
-        if not payload.startswith("/"):
-            continue  # a button that sends plain text is understood as that text
-        previous = titles.setdefault(title_key(title), (title, payload))
-        if previous[1] != payload:
-            raise ValueError(f"the button title '{title}' has two payloads: "
-                             f"{previous[1]} and {payload}")
-    return titles
 
 
 @DefaultV1Recipe.register(

@@ -5,7 +5,8 @@ danger intent is never touched."""
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.assistant.intent_resolver import IntentResolver, title_key
+from bot.assistant.intent_resolver import IntentResolver
+from bot.registry import title_key
 
 
 @pytest.fixture(scope="module")

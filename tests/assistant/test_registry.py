@@ -10,7 +10,7 @@ import pytest
 import yaml
 from rasa.shared.core.domain import Domain
 
-from bot.assistant.intent_resolver import button_titles, title_key
+from bot.registry import button_titles, title_key
 from bot.contract import ROUTES
 from bot.registry import parse, parse_payload, registry
 

@@ -91,6 +91,7 @@ NEGATED = [
     ("I'm not in danger, he lives abroad", "danger"),
     ("no immediate danger, he's in another country", "danger"),
     ("i was suicidal last year but im ok now", "crisis"),
+    ("I'm safe right now", "danger"),
     ("i'm dying of embarrassment, my boss saw them", "crisis"),
 ]
 STILL_CRISIS = [
@@ -106,7 +107,11 @@ STILL_CRISIS = [
 @pytest.mark.parametrize("text,flag", NEGATED)
 def test_negated_language_is_not_flagged(matcher, text, flag):
     flags, negated = matcher.assess(text)
-    assert flags == [] and negated == [flag]
+    assert flags == [] and flag in negated
+
+
+def test_danger_outside_a_negation_still_flags(matcher):
+    assert "danger" in matcher.flags("i'm safe right now but he's outside my house")
 
 
 @pytest.mark.parametrize("text", STILL_CRISIS)

@@ -27,3 +27,13 @@ def joined(replies: List[Dict[str, Any]]) -> str:
 
 def payloads(replies: List[Dict[str, Any]]) -> List[str]:
     return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+async def last_parse(session: aiohttp.ClientSession, rasa_url: str, token: str,
+                     sender: str) -> Dict[str, Any]:
+    """What Rasa's NLU made of the person's latest message (from the tracker API)."""
+    url = f"{rasa_url}/conversations/{sender}/tracker"
+    async with session.get(url, params={"token": token}) as response:
+        assert response.status == 200, await response.text()
+        tracker = await response.json()
+    return tracker["latest_message"]
