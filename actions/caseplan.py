@@ -82,6 +82,7 @@ class Facts:
 
     @property
     def minor_now(self) -> Optional[bool]:
+        """Whether the person is under 18 now, from their age or age group; None when unknown."""
         if self.age is not None:
             return self.age < 18
         return {UNDER_18: True, ADULT: False}.get(self.age_group or "")
@@ -106,6 +107,7 @@ class Facts:
 
     @property
     def threatened(self) -> bool:
+        """Someone threatened to share images or demanded something."""
         return bool(self.happened & {THREATENED, DEMAND})
 
     @property

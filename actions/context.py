@@ -20,6 +20,7 @@ def _known(value: Any) -> Optional[Any]:
 
 
 def person(tracker: Tracker) -> Person:
+    """The directory's view of the person, for eligibility; a stated age wins over an age group."""
     age = tracker.get_slot("age")
     age_group = _known(tracker.get_slot("age_group"))
     if age is not None:
@@ -38,6 +39,7 @@ def country(tracker: Tracker) -> Optional[str]:
 
 
 def is_helper(tracker: Tracker) -> bool:
+    """True when someone is asking on behalf of the person affected."""
     return tracker.get_slot("role") == "helper"
 
 
@@ -64,6 +66,7 @@ def triage(tracker: Tracker) -> Dict[str, Any]:
 
 
 def risk_flags(tracker: Tracker) -> List[str]:
+    """The referral's risk flags: those raised so far, plus under-18 and sextortion."""
     flags = set(tracker.get_slot("risk_flags") or [])
     if person(tracker).is_minor or tracker.get_slot("image_age_group") == UNDER_18:
         flags.add("under_18")
@@ -73,6 +76,7 @@ def risk_flags(tracker: Tracker) -> List[str]:
 
 
 def known_platforms(tracker: Tracker) -> List[str]:
+    """The platforms named, without "unknown" and "other"."""
     return [p for p in tracker.get_slot("platforms") or [] if p not in (UNKNOWN, "other")]
 
 

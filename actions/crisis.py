@@ -90,11 +90,15 @@ def rest_of_message(tracker: Tracker) -> Optional[str]:
 
 
 class ActionSafetyResponse(Action):
+    """Crisis lines or the emergency number at once, then the rest of the message answered."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_safety_response"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: gives the safety lines, closes any open form and records the risk flags."""
         flags = flags_of(tracker)
         directory = cached_directory()
         reg = registry()

@@ -36,11 +36,13 @@ METHOD_WORDS = {"chat": "here in this chat", "email": "by email", "phone": "by p
 
 
 def clean_email(value: str) -> Optional[str]:
+    """The address without spaces or angle brackets, or None if it is not one."""
     value = value.strip().strip("<>").strip()
     return value if _EMAIL.match(value) else None
 
 
 def clean_phone(value: str) -> Optional[str]:
+    """The number as typed if it looks like a phone number (7 to 15 digits), else None."""
     value = value.strip()
     digits = re.sub(r"\D", "", value)
     return value if _PHONE_CHARS.match(value) and 7 <= len(digits) <= 15 else None
@@ -51,11 +53,16 @@ def _text(value: Any) -> str:
 
 
 class ValidateHandoffForm(FormValidationAction):
+    """Checks the handoff form's answers as the person gives them."""
+
     def name(self) -> Text:
+        """Rasa's hook: the form validation action's name in the domain."""
         return "validate_handoff_form"
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
+        """Rasa's hook: no slots once consent is refused; no contact details when the team
+        replies in the chat."""
         if tracker.get_slot("handoff_consent") is False:
             return []  # the form ends; action_submit_handoff says nothing was passed on
         slots = list(HANDOFF_SLOTS)
@@ -66,6 +73,7 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_contact_details(self, value: Any, dispatcher: CollectingDispatcher,
                                          tracker: Tracker, domain: DomainDict
                                          ) -> Dict[Text, Any]:
+        """Rasa's hook: keeps a valid email or phone number, else asks again or offers the chat."""
         method = tracker.get_slot("handoff_contact_method")
         text = _text(value)
         cleaned = clean_email(text) if method == "email" else clean_phone(text)
@@ -81,16 +89,19 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict
                                         ) -> Dict[Text, Any]:
+        """Rasa's hook: takes the chosen way to be contacted."""
         # Changing method drops details given for the old one.
         return {"handoff_contact_method": value, "handoff_contact_details": None}
 
     def validate_handoff_safe_time(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """Rasa's hook: keeps the safe time as plain text, cut to a short length."""
         text = _text(value)[:MAX_SHORT]
         return {"handoff_safe_time": text or None}
 
     def validate_handoff_summary(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """Rasa's hook: keeps the note, or asks for a shorter one over the limit."""
         text = _text(value)
         if len(text) > MAX_SUMMARY:
             dispatcher.utter_message(
@@ -101,6 +112,7 @@ class ValidateHandoffForm(FormValidationAction):
 
 
 def summary_lines(tracker: Tracker) -> List[str]:
+    """The note, contact method and safe time, as the person will approve them."""
     method = tracker.get_slot("handoff_contact_method") or "chat"
     details = tracker.get_slot("handoff_contact_details")
     contact = METHOD_WORDS.get(method, method) + (f" ({details})" if details else "")
@@ -112,11 +124,15 @@ def summary_lines(tracker: Tracker) -> List[str]:
 
 
 class ActionAskHandoffConfirmed(Action):
+    """Shows the person what will be sent and asks before sending."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_ask_handoff_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: shows the note to send with send and don't-send buttons."""
         dispatcher.utter_message(
             text="\n".join(["Here's what I'll send to the team:"] + summary_lines(tracker)
                            + ["They'll also see the options you chose here. Shall I send it?"]),
@@ -126,11 +142,15 @@ class ActionAskHandoffConfirmed(Action):
 
 
 class ActionSubmitHandoff(Action):
+    """Passes an approved handoff to the team, or says nothing was sent."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_submit_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: records a consented, confirmed handoff; always clears the form's slots."""
         reset = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
         if tracker.get_slot("handoff_consent") is not True:
             dispatcher.utter_message(response="utter_handoff_declined")
@@ -164,11 +184,15 @@ class ActionSubmitHandoff(Action):
 
 
 class ActionCancelHandoff(Action):
+    """Withdraws a request to be contacted, at the person's word."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_cancel_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: withdraws the handoff from the team, if one was made."""
         if "human" not in (tracker.get_slot("routes_offered") or []):
             dispatcher.utter_message(text=(
                 "You haven't asked for anyone to contact you, so there's nothing to cancel. "

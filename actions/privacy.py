@@ -18,11 +18,15 @@ logger = logging.getLogger(__name__)
 
 
 class ActionExplainPrivacy(Action):
+    """Says what is stored, for how long, who sees it, and how to delete it."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_explain_privacy"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: explains storage and safeguarding, then offers deletion."""
         settings = Settings.from_env()
         policy = settings.safeguarding_policy_url
         safeguarding = (
@@ -55,10 +59,12 @@ class ActionEraseConversation(Action):
     the tracker with this action in it (bot/assistant/tracker_store.py)."""
 
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_erase_conversation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: erases the conversation's referrals and confirms the deletion."""
         referrals().erase(tracker.sender_id)
         logger.info("erasure requested by the person")
         dispatcher.utter_message(text=(
@@ -85,11 +91,15 @@ DEFAULT_QUICK_EXIT = (
 
 
 class ActionQuickExitHelp(Action):
+    """How to leave quickly and hide the chat, for the channel in use."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_quick_exit_help"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: explains quick exit for this channel."""
         dispatcher.utter_message(
             text=QUICK_EXIT.get(context.channel(tracker), DEFAULT_QUICK_EXIT))
         return []

@@ -12,6 +12,8 @@ Button = Dict[str, str]
 
 @dataclass
 class Reply:
+    """What to send, and the route and services it offered, for the referral record."""
+
     route: str
     messages: List[str] = field(default_factory=list)
     buttons: List[Button] = field(default_factory=list)
@@ -19,11 +21,13 @@ class Reply:
     platforms: List[str] = field(default_factory=list)
 
     def say(self, text: Optional[str]) -> "Reply":
+        """Adds a message; empty text adds nothing."""
         if text:
             self.messages.append(text.strip())
         return self
 
     def offer(self, service_ids: Sequence[str]) -> "Reply":
+        """Notes services as offered, each once."""
         self.services.extend(s for s in service_ids if s not in self.services)
         return self
 

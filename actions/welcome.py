@@ -26,16 +26,21 @@ DEFAULT_EXIT_HINT = "You can close this window at any time."
 
 
 def already_welcomed(tracker: Tracker) -> bool:
+    """True when this conversation has had the welcome before."""
     return any(e.get("event") == "action" and e.get("name") == "action_welcome"
                for e in tracker.events[:-1])
 
 
 class ActionWelcome(Action):
+    """First contact: what this is, privacy, quick exit and whether the person is safe."""
+
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return "action_welcome"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: the full welcome, or a short hello when welcomed before."""
         reg = registry()
         menu = [b.as_dict() for b in reg.menu_buttons()]
         if already_welcomed(tracker):

@@ -55,10 +55,12 @@ class Journey:
 
     @property
     def button(self) -> Optional[Button]:
+        """Its menu button, or None for a journey without a title."""
         return Button(self.title, self.payload) if self.title else None
 
     @property
     def detail_button(self) -> Optional[Button]:
+        """The button for its longer answer, or None when it has none."""
         if not self.detail:
             return None
         return Button(self.detail, payload(self.intent, {**self.entities, DETAIL: DETAIL_MORE}))
@@ -76,17 +78,21 @@ class Question:
     no: Optional[str] = None
 
     def option(self, title: Optional[str]) -> Optional[Button]:
+        """The option with this title, or None."""
         return next((b for b in self.options if b.title == title), None)
 
 
 @dataclass(frozen=True)
 class Registry:
+    """The journeys, the menu's order, the questions and the named buttons."""
+
     journeys: Tuple[Journey, ...]
     menu: Tuple[str, ...]
     questions: Mapping[str, Question]
     buttons: Mapping[str, Button]
 
     def journey(self, name: str) -> Journey:
+        """One journey by name (KeyError if there is none)."""
         for j in self.journeys:
             if j.name == name:
                 return j

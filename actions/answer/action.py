@@ -63,6 +63,7 @@ SITUATION_OF = ((DEMAND, "sextortion"), (THREATENED, "threatened"), (SHARED, "sh
 
 
 def entities_of(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The entities Rasa found in the latest message (never None)."""
     return list(tracker.latest_message.get("entities") or [])
 
 
@@ -87,6 +88,7 @@ def choose_topic(intent: str, entities: List[Dict[str, Any]],
 
 
 def detail_asked(entities: List[Dict[str, Any]]) -> bool:
+    """True when the person asked for the longer answer (its "more" button)."""
     return any(e.get("entity") == "detail" for e in entities)
 
 
@@ -94,10 +96,12 @@ class ActionAnswer(Action):
     """Helps first: the plan for everything known, then at most one question."""
 
     def name(self) -> Text:
+        """Rasa's hook: the action's name in the domain."""
         return NAME
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: takes the answer to our last question, then helps on this turn's topic."""
         reg = registry()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         entities = entities_of(tracker)
@@ -158,6 +162,7 @@ class ActionAnswer(Action):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: Registry,
                topic: str, intent: str, detail: bool) -> List[EventType]:
+        """The plan for `topic` with everything known, said, remembered and recorded as offered."""
         directory = cached_directory()
         platforms = [p for p in known.entity_values(tracker, "platform")
                      if directory.platform(str(p))]
@@ -181,6 +186,7 @@ class ActionAnswer(Action):
 
     @staticmethod
     def journey_for(reg: Registry, topic: str, facts: Facts) -> str:
+        """Which journey's route and title an answer uses: "threats" for a threat or contact."""
         if (topic == STORY and facts.threatened) or topic == CONTACT:
             return "threats"
         return topic
@@ -214,6 +220,7 @@ class ActionAnswer(Action):
     @staticmethod
     def remember(tracker: Tracker, case: Plan, facts: Facts, platforms: List[str],
                  topic: str) -> List[EventType]:
+        """Slots for the next turn: topic, question, all questions asked, platforms, situation."""
         asked = set(tracker.get_slot(known.ASKED_SLOT) or [])
         if case.question:
             asked.add(case.question)
@@ -284,6 +291,7 @@ class ActionAnswer(Action):
 
 
 def feelings_lead(intent: str) -> str:
+    """The line of belief that opens a reply to feelings or self-blame."""
     if intent == "self_blame":
         return ("This is not your fault. Sharing a photo with someone you trusted, or "
                 "posting ordinary pictures, never gives anyone the right to make or share "
@@ -293,6 +301,7 @@ def feelings_lead(intent: str) -> str:
 
 
 def routes_of(case: Plan, route: Optional[str]) -> List[str]:
+    """The routes a plan offers (and the journey's own), for the referral record."""
     routes = {ROUTE_OF_STEP[s.kind] for s in case.steps if s.kind in ROUTE_OF_STEP}
     return sorted(routes | ({route} if route else set()))
 

@@ -74,6 +74,7 @@ def facts(tracker: Tracker, platforms: Iterable[str] = ()) -> Facts:
 
 
 def asked(tracker: Tracker) -> Asked:
+    """The questions already asked and those the person would rather not answer."""
     return Asked(asked=frozenset(tracker.get_slot(ASKED_SLOT) or ()),
                  declined=frozenset(tracker.get_slot(DECLINED_SLOT) or ()))
 

@@ -51,6 +51,7 @@ class Say:
         return helper if self.facts.helper else own
 
     def services(self, step: Step) -> List[Service]:
+        """The directory entries a step names, in its order."""
         return [self.directory.service(s) for s in step.services]
 
 
@@ -335,6 +336,7 @@ def lead(say: Say) -> str:
 
 
 def steps_text(say: Say) -> str:
+    """The plan's steps as words: numbered when more than one."""
     words = [STEP_WORDS[step.kind](say, step) for step in say.plan.steps]
     words = [w for w in words if w]
     if len(words) == 1:
@@ -343,6 +345,8 @@ def steps_text(say: Say) -> str:
 
 
 def notes(say: Say) -> Optional[str]:
+    """The second message: under-18 routes, other places, domestic abuse services, the country
+    assumed and when details were checked; None when there are none."""
     lines: List[str] = []
     plan = say.plan
     if plan.under_18_services:

@@ -24,6 +24,8 @@ def _now() -> str:
 
 
 class Referrals:
+    """Referrals, handoffs, erasures and withdrawals, queued in the outbox for the team."""
+
     def __init__(self, outbox: Outbox, relay: Optional[Relay], retention_days: int) -> None:
         self.outbox = outbox
         self.relay = relay

@@ -37,6 +37,8 @@ def conversation_key(conversation_id: str) -> str:
 
 @dataclass(frozen=True)
 class OutboxRow:
+    """One queued delivery, decrypted."""
+
     seq: int
     id: str
     kind: str
@@ -56,6 +58,7 @@ class Outbox:
         self._relay_key = store.lock_key(self.engine, "relay")
 
     def close(self) -> None:
+        """Closes the database connections."""
         self.engine.dispose()
 
     def relay_turn(self) -> turn.Turn:
@@ -114,9 +117,11 @@ class Outbox:
             return conn.execute(statement).rowcount
 
     def delivered(self, seq: int) -> None:
+        """The backend acknowledged this row: delete it."""
         self._update(table.delete().where(table.c.seq == seq))
 
     def retry_later(self, seq: int, delay: float) -> None:
+        """A transient failure: try this row again after `delay` seconds."""
         self._update(table.update().where(table.c.seq == seq).values(
             attempts=table.c.attempts + 1, next_attempt_at=time.time() + delay))
 
@@ -130,6 +135,7 @@ class Outbox:
         return self._update(table.delete().where(table.c.created_at < cutoff))
 
     def count(self, conversation_id: Optional[str] = None, include_dead: bool = True) -> int:
+        """How many rows are queued, for one conversation or all."""
         query = sa.select(sa.func.count()).select_from(table)
         if conversation_id is not None:
             query = query.where(table.c.conversation_key == conversation_key(conversation_id))

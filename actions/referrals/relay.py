@@ -32,6 +32,8 @@ STANDBY_INTERVAL = 5.0
 
 
 class Relay:
+    """Delivers the outbox to the backend's API while it is this process's turn."""
+
     def __init__(self, outbox: Outbox, backend_url: str, token: str,
                  timeout: float = 5.0) -> None:
         self.outbox = outbox

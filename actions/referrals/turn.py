@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 
 class Turn(Protocol):
+    """One relay's claim on delivering an outbox."""
+
     def take(self) -> bool:
         """True if this relay has the turn: kept from before, or free and taken now."""
 
@@ -72,6 +74,7 @@ class AdvisoryLockTurn:
             return False
 
     def release(self) -> None:
+        """Gives the turn up, for another relay to take."""
         if self._conn is None:
             return
         try:
@@ -101,6 +104,7 @@ class FileLockTurn:
         self._file: Optional[IO[bytes]] = None
 
     def take(self) -> bool:
+        """True if this relay has the turn: kept from before, or free and taken now."""
         if self._file is not None:
             return True
         handle = open(self.path, "ab")
@@ -113,9 +117,11 @@ class FileLockTurn:
         return True
 
     def held(self) -> bool:
+        """True while this relay holds the file lock."""
         return self._file is not None
 
     def release(self) -> None:
+        """Gives the turn up, for another relay to take."""
         if self._file is not None:
             self._file.close()  # closing the file frees the lock
             self._file = None

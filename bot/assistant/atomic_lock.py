@@ -22,6 +22,7 @@ _STEPS = ("issue_ticket", "update_lock", "cleanup")
 
 
 def mutex_key(store: RedisLockStore, conversation_id: Text) -> str:
+    """The Redis key of a conversation's mutex, beside its lock."""
     return f"{store.key_prefix}{conversation_id}:mutex"
 
 
@@ -37,6 +38,7 @@ def _one_at_a_time(step: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def apply() -> None:
+    """Makes RedisLockStore's read-change-write steps take the mutex; safe to call twice."""
     for name in _STEPS:
         step = getattr(RedisLockStore, name)
         if not getattr(step, "one_at_a_time", False):

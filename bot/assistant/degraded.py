@@ -20,6 +20,8 @@ DEGRADED_KEY = "degraded"
 
 
 class Outage(str, Enum):
+    """What failed, which decides how the degraded reply opens."""
+
     # The message was handled, but the actions (journeys, referrals) could not run.
     ACTIONS = "actions"
     # The message could not be handled at all: the person should send it again.

@@ -24,10 +24,12 @@ TOO_LONG_REPLY = ("That message is longer than I can read in one go. Could you s
 
 
 def valid_sender_id(value: Any) -> bool:
+    """True for a sender id our channels could have made: safe as a key, a path or a log."""
     return isinstance(value, str) and _SENDER_ID.fullmatch(value) is not None
 
 
 def valid_channel_name(value: Any) -> bool:
+    """True for no channel name or a short lower-case one."""
     return value is None or (isinstance(value, str) and _CHANNEL_NAME.fullmatch(value) is not None)
 
 
@@ -49,4 +51,5 @@ def rest_body_problem(body: Any) -> Optional[str]:
 
 
 def too_long(text: Optional[str]) -> bool:
+    """True when a message is too long to analyse or store."""
     return text is not None and len(text) > MAX_MESSAGE_CHARS

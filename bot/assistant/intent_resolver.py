@@ -59,6 +59,7 @@ class IntentResolver(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Rasa's hook: where the domain's and the journeys' buttons are read from."""
         return {"domain": "domain", "registry": "data/journeys/registry.yml"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -68,9 +69,11 @@ class IntentResolver(GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
                resource: Resource, execution_context: ExecutionContext) -> "IntentResolver":
+        """Rasa's hook: builds the resolver from its config."""
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Rasa's hook: settles typed button titles, image offers and misread messages."""
         for message in messages:
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
@@ -119,6 +122,7 @@ class IntentResolver(GraphComponent):
             for name, value in entities.items()], add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Rasa's hook: nothing to learn; the training data passes unchanged."""
         return training_data
 
 

@@ -41,6 +41,7 @@ TokenSpec = Dict[str, Any]
 
 
 class PatternError(ValueError):
+    """A phrase in the pattern data that is malformed or would match too much."""
     pass
 
 

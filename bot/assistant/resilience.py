@@ -40,6 +40,7 @@ _original_extract_sender = RestInput._extract_sender
 
 
 def person_of(tracker: Optional[DialogueStateTracker]) -> degraded.Person:
+    """The person as the degraded reply needs them (country and age), from the tracker's slots."""
     if tracker is None:
         return degraded.Person()
     return degraded.person_from_slots(tracker.get_slot("country"), tracker.get_slot("age"),
@@ -47,6 +48,7 @@ def person_of(tracker: Optional[DialogueStateTracker]) -> degraded.Person:
 
 
 def said_this_turn(tracker: DialogueStateTracker) -> bool:
+    """True when this turn already has a degraded reply, so it is said once."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
@@ -154,6 +156,7 @@ async def extract_sender(self: RestInput, request: Any) -> Optional[str]:
 
 
 def apply() -> None:
+    """Patches Rasa's action runner, message handler, REST input and fail-safe tracker store."""
     RemoteAction.run = run_remote_action  # type: ignore[assignment]
     Agent.handle_message = handle_message  # type: ignore[assignment]
     RestInput._extract_sender = extract_sender  # type: ignore[assignment]

@@ -76,6 +76,7 @@ class SafetyMatcher(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Rasa's hook: the safety patterns and the spaCy pipeline to match them with."""
         return {
             "patterns": "data/patterns/safety.yml",
             "spacy_pipeline": spacy_pipeline.DEFAULT_PIPELINE,
@@ -96,6 +97,7 @@ class SafetyMatcher(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyMatcher":
+        """Rasa's hook: builds the matcher from its config."""
         return cls(config)
 
     def assess(self, text: str) -> Tuple[List[str], List[str]]:
@@ -116,6 +118,7 @@ class SafetyMatcher(GraphComponent):
         return self.assess(text)[0]
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Rasa's hook: flags crisis and danger language on each message, setting its intent."""
         for message in messages:
             text = message.get(TEXT) or ""
             flags, negated = (self.assess(text) if text and not text.startswith("/")
@@ -133,6 +136,7 @@ class SafetyMatcher(GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Rasa's hook: nothing to learn; the training data passes unchanged."""
         return training_data
 
     @staticmethod

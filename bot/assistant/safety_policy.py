@@ -36,10 +36,12 @@ class SafetyPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Rasa's hook: a priority above every other policy."""
         return {"priority": SAFETY_PRIORITY}
 
     @staticmethod
     def supported_data() -> SupportedData:
+        """Rasa's hook: any training data (the policy uses none)."""
         return SupportedData.ML_AND_RULE_DATA
 
     def __init__(
@@ -54,6 +56,7 @@ class SafetyPolicy(Policy):
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
               **kwargs: Any) -> Resource:
+        """Rasa's hook: nothing to learn."""
         return self._resource
 
     def predict_action_probabilities(
@@ -63,6 +66,7 @@ class SafetyPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
+        """Rasa's hook: the safety action after a crisis or danger message, else nothing."""
         probabilities = self._default_predictions(domain)
         if self.is_safety_turn(tracker) and SAFETY_ACTION in domain.action_names_or_texts:
             probabilities[domain.index_for_action(SAFETY_ACTION)] = 1.0

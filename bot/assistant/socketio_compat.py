@@ -17,6 +17,7 @@ from socketio import AsyncServer
 
 def enter_room(self: AsyncServer, sid: str, room: Any, namespace: Optional[str] = None
                ) -> "asyncio.Future[None]":
+    """AsyncServer.enter_room that joins at once, returning a finished future."""
     self.manager.basic_enter_room(sid, namespace or "/", room)
     done: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
     done.set_result(None)
@@ -24,5 +25,6 @@ def enter_room(self: AsyncServer, sid: str, room: Any, namespace: Optional[str] 
 
 
 def apply() -> None:
+    """Patches python-socketio 5.10 and later; older versions are left alone."""
     if asyncio.iscoroutinefunction(AsyncServer.enter_room):  # python-socketio 5.10+
         AsyncServer.enter_room = enter_room  # type: ignore[assignment]

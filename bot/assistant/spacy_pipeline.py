@@ -23,6 +23,7 @@ def resolve(path: str) -> Path:
 
 @lru_cache(maxsize=2)
 def load(path: str = DEFAULT_PIPELINE) -> Language:
+    """The spaCy pipeline at `path`, loaded once and shared by every component."""
     return spacy.load(resolve(path))
 
 

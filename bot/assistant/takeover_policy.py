@@ -40,10 +40,12 @@ class TakeoverPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Rasa's hook: a priority above the rules, below the SafetyPolicy."""
         return {"priority": TAKEOVER_PRIORITY}
 
     @staticmethod
     def supported_data() -> SupportedData:
+        """Rasa's hook: any training data (the policy uses none)."""
         return SupportedData.ML_AND_RULE_DATA
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
@@ -53,6 +55,7 @@ class TakeoverPolicy(Policy):
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
               **kwargs: Any) -> Resource:
+        """Rasa's hook: nothing to learn."""
         return self._resource
 
     def predict_action_probabilities(
@@ -62,6 +65,7 @@ class TakeoverPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
+        """Rasa's hook: action_listen while staff have taken over, except for erasure."""
         probabilities = [0.0] * domain.num_actions
         if tracker.get_slot(TAKEOVER_SLOT) and not self.is_erasure_turn(tracker):
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0

@@ -154,6 +154,7 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Rasa's hook: the triage patterns, the directory and the spaCy pipeline."""
         return {
             "patterns": "data/patterns/triage.yml",
             "directory": "data/directory",
@@ -173,6 +174,7 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @property
     def name(self) -> Text:
+        """Rasa's hook: the graph node's name, the extractor named on each entity found."""
         return self._name
 
     @classmethod
@@ -183,6 +185,7 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "TriageEntityExtractor":
+        """Rasa's hook: builds the extractor from its config."""
         return cls(config, execution_context.node_name)
 
     @staticmethod
@@ -243,6 +246,7 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
         return list(unique.values())
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Rasa's hook: adds the triage entities found in each message."""
         for message in messages:
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
@@ -253,4 +257,5 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Rasa's hook: nothing to learn; the training data passes unchanged."""
         return training_data

@@ -57,10 +57,12 @@ def service_text(service: Service, with_summary: bool = True) -> str:
 
 
 def services_text(services: Iterable[Service], with_summary: bool = True) -> str:
+    """Several services, one paragraph each."""
     return "\n\n".join(service_text(s, with_summary) for s in services)
 
 
 def platform_text(platform: Platform) -> str:
+    """How to report on a platform: numbered steps, links and email, unconfirmed ones marked."""
     p = platform.provenance
     steps = "\n".join(f"{i}. {step}" for i, step in enumerate(platform.steps, 1))
     links = "\n".join(_mark(f"{link.label}: {link.url}", p, "links") for link in platform.links)
@@ -113,6 +115,7 @@ def silent_call_text(place: Jurisdiction) -> Optional[str]:
 
 
 def evidence_text(steps: Iterable[EvidenceStep]) -> str:
+    """Evidence steps, numbered."""
     return "\n".join(f"{i}. {step.text}" for i, step in enumerate(steps, 1))
 
 
@@ -125,6 +128,7 @@ def checked_footer(provenances: Iterable[Provenance]) -> Optional[str]:
 
 
 def month_year(verified: str) -> str:
+    """'November 2026' from a verified date (YYYY-MM or YYYY-MM-DD)."""
     year, month = int(verified[:4]), int(verified[5:7])
     return f"{_MONTHS[month - 1]} {year}"
 

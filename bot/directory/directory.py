@@ -52,6 +52,7 @@ class Person:
     helper: bool = False
 
     def age_range(self) -> Tuple[int, int]:
+        """The youngest and oldest the person may be from what they said (0 to 120 if unknown)."""
         if self.age is not None:
             return self.age, self.age
         if self.age_group == UNDER_18:
@@ -62,10 +63,12 @@ class Person:
 
     @property
     def is_minor(self) -> bool:
+        """Certainly under 18 on what the person said."""
         return self.age_range()[1] < 18
 
     @property
     def is_adult(self) -> bool:
+        """Certainly 18 or over on what the person said."""
         return self.age_range()[0] >= 18
 
     @property
@@ -84,6 +87,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Directory:
+    """The service directory, loaded and validated, and the questions actions ask of it."""
+
     services: Tuple[Service, ...]
     platforms: Tuple[Platform, ...]
     jurisdictions: Tuple[Jurisdiction, ...]
@@ -93,12 +98,14 @@ class Directory:
     home: str = UNITED_KINGDOM
 
     def service(self, service_id: str) -> Service:
+        """One service by id (KeyError if there is none)."""
         for s in self.services:
             if s.id == service_id:
                 return s
         raise KeyError(service_id)
 
     def law(self, law_id: str) -> Law:
+        """One law by id (KeyError if there is none)."""
         for law in self.laws:
             if law.id == law_id:
                 return law
@@ -127,6 +134,8 @@ class Directory:
         return self.jurisdiction("OTHER")
 
     def laws_for(self, code: Optional[str]) -> List[Law]:
+        """The laws of a place (unknown means home): a nation's include UK-wide laws, and the
+        UK's include every nation's."""
         codes = {code or self.home}
         if UNITED_KINGDOM in codes:
             codes.update(UK_NATIONS)
@@ -166,9 +175,11 @@ class Directory:
         return rules
 
     def stopncii_partners(self) -> List[Platform]:
+        """The platforms that block images hashed with StopNCII."""
         return [p for p in self.platforms if p.stopncii_partner]
 
     def platform(self, name_or_alias: str) -> Optional[Platform]:
+        """The platform with this id or alias, in any case; None when the directory has none."""
         key = name_or_alias.strip().lower()
         for p in self.platforms:
             if key == p.id or key in p.aliases:

@@ -39,6 +39,8 @@ class RecordRef:
 
 @dataclass(frozen=True)
 class StaleRecord:
+    """A record last checked longer ago than the report's maximum age."""
+
     record: RecordRef
     checked_on: dt.date              # the earliest day the `verified` date can mean
     age_days: int
@@ -46,12 +48,16 @@ class StaleRecord:
 
 @dataclass(frozen=True)
 class UnverifiedFact:
+    """One fact of a record that no source has confirmed yet."""
+
     record: RecordRef
     fact: str                        # e.g. "phone", "hours", "in_force"
 
 
 @dataclass(frozen=True)
 class FreshnessReport:
+    """What is due for checking on one day: stale records and unconfirmed facts."""
+
     as_of: dt.date
     max_age_days: int
     stale: Tuple[StaleRecord, ...]

@@ -101,6 +101,7 @@ class Provenance:
     unverified: Tuple[str, ...] = ()
 
     def is_unverified(self, fact: str) -> bool:
+        """True when no source confirmed this fact, so it is shown marked."""
         return fact in self.unverified
 
     @property
@@ -111,6 +112,8 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Eligibility:
+    """Who a service is for: the places it serves ("*" for anywhere) and an age range."""
+
     countries: Tuple[str, ...]
     min_age: Optional[int] = None
     max_age: Optional[int] = None
@@ -118,6 +121,8 @@ class Eligibility:
 
 @dataclass(frozen=True)
 class Contact:
+    """The ways to reach a service; any may be absent."""
+
     phone: Optional[str] = None
     text: Optional[str] = None      # e.g. "Text SHOUT to 85258"
     web: Optional[str] = None
@@ -127,6 +132,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class Service:
+    """One service a person can be sent to, with whom it serves and how to reach it."""
+
     id: str
     name: str
     summary: str
@@ -141,6 +148,8 @@ class Service:
 
 @dataclass(frozen=True)
 class Link:
+    """A labelled web address, such as a platform's reporting form."""
+
     label: str
     url: str
 
@@ -159,6 +168,8 @@ class Takedown:
 
 @dataclass(frozen=True)
 class Platform:
+    """A site or app: how to report an image there, and its names as people type them."""
+
     id: str
     name: str
     aliases: Tuple[str, ...]
@@ -172,6 +183,8 @@ class Platform:
 
 @dataclass(frozen=True)
 class Jurisdiction:
+    """A country or nation: its emergency and police numbers and its crisis lines."""
+
     id: str
     name: str
     aliases: Tuple[str, ...]
@@ -187,6 +200,8 @@ class Jurisdiction:
 
 @dataclass(frozen=True)
 class Law:
+    """A point of law in some places: what it says, when it took effect, any removal limit."""
+
     id: str
     jurisdictions: Tuple[str, ...]
     title: str
@@ -200,6 +215,8 @@ class Law:
 
 @dataclass(frozen=True)
 class EvidenceStep:
+    """One step of keeping evidence, for the audience it is safe for."""
+
     id: str
     text: str
     provenance: Provenance

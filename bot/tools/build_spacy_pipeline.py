@@ -15,6 +15,7 @@ import spacy
 
 
 def build(target: Path) -> None:
+    """Writes a blank English pipeline with the lookup lemmatizer to `target`."""
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lookup tables from spacy-lookups-data
@@ -25,6 +26,7 @@ def build(target: Path) -> None:
 
 
 def main() -> None:
+    """Builds the pipeline, then checks that it lemmatises (the tables really loaded)."""
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "models/spacy-en")
     build(target)
     check = spacy.load(target)

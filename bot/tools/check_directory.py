@@ -71,6 +71,8 @@ def print_report(report: FreshnessReport, out: TextIO) -> None:
 
 
 def main(argv: Optional[List[str]] = None, out: Optional[TextIO] = None) -> int:
+    """Prints what is due for checking; returns 0, 1 if the directory does not load, or 2
+    for bad arguments."""
     try:
         args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # argparse has printed the problem

@@ -18,6 +18,7 @@ SAFETY_RECALL_TARGET = 1.0
 
 
 def check(results: Path) -> int:
+    """Prints the scores against the targets; returns 1 if any target is missed, else 0."""
     report = json.loads((results / "intent_report.json").read_text())
     macro = report["macro avg"]["f1-score"]
     failures = []

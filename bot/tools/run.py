@@ -15,6 +15,8 @@ from bot.tools import stack
 
 
 async def main() -> int:
+    """Starts every service, waits until all are healthy, then runs until Ctrl-C or one stops;
+    returns the exit status."""
     env = stack.laptop_env()
     supervisor = stack.Supervisor(env)
     services = [stack.actions_service(env), stack.rasa_service(env)]

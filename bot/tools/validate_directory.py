@@ -18,6 +18,7 @@ from bot.directory import DirectoryError, load_directory
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Loads the directory; prints every problem and returns 1, or a summary and returns 0."""
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else None
     try:
