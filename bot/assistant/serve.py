@@ -28,6 +28,7 @@ from rasa.shared.constants import DOCS_BASE_URL
 
 @lru_cache(maxsize=1)
 def action_response_validator() -> Any:
+    """The action-response schema validator, compiled once instead of on every reply."""
     schema = RemoteAction.action_response_format_spec()
     validator_class = validator_for(schema)
     validator_class.check_schema(schema)  # once, instead of on every action call
@@ -50,6 +51,8 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 
 def apply() -> None:
+    """Installs our patches to Rasa (the schema compiled once, degraded replies, the atomic
+    lock, socket.io rooms) before it starts."""
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
     from bot.assistant import (  # server modules: only when serving
         atomic_lock,
@@ -63,6 +66,7 @@ def apply() -> None:
 
 
 def main() -> None:
+    """Runs `rasa run` with the patches applied (the Rasa image's entry point)."""
     apply()
     from rasa.__main__ import main as rasa_main
 

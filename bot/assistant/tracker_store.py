@@ -94,9 +94,11 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
 
 
     def encrypt(self, event: Event) -> str:
+        """One event as stored: encrypted JSON."""
         return self.cipher.encrypt(json.dumps(event.as_dict()).encode()).decode()
 
     def decrypt(self, data: str) -> dict:
+        """One stored event back as a dict (old keys still decrypt)."""
         try:
             return json.loads(self.cipher.decrypt(data.encode()))
         except InvalidToken:
@@ -105,6 +107,7 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
             raise
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's hook: stores new events encrypted, erasing the conversation on request."""
         await self.stream_events(tracker)
         loaded: Optional[Fingerprint] = getattr(tracker, LOADED_ATTR, None)
         with self.session_scope() as session:
@@ -150,6 +153,7 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
         return int(count), newest_id, newest_ts
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """Rasa's hook: the tracker since the session began, from memory when still current."""
         cached = self._cache.pop(sender_id, None)
         with self.session_scope() as session:
             if cached is not None:
@@ -189,6 +193,7 @@ class ProtectedSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve_full_tracker(self, conversation_id: Text
                                     ) -> Optional[DialogueStateTracker]:
+        """Rasa's hook: the whole conversation, for the HTTP API and the case page."""
         return await self._retrieve(conversation_id, fetch_events_from_all_sessions=True)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool

@@ -110,6 +110,8 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
 
 @dataclass
 class Service:
+    """One process of the stack: how to start it and how to tell it is up."""
+
     name: str
     argv: List[str]
     health_url: str
@@ -135,6 +137,7 @@ def rasa_service(env: Mapping[str, str], model: Path = MODEL, name: str = "rasa"
 
 
 def actions_service(env: Mapping[str, str]) -> Service:
+    """The action server (with the referral relay), from the stack's environment."""
     return Service(
         "actions",
         [str(RASA_PY), "-m", "actions.server",
@@ -143,18 +146,21 @@ def actions_service(env: Mapping[str, str]) -> Service:
 
 
 def backend_service(env: Mapping[str, str]) -> Service:
+    """The backend: ingest API, staff dashboard and web chat relay."""
     return Service(
         "backend", [str(SVC_PY), "-m", "bot.backend"],
         f"http://{env['BACKEND_HOST']}:{env['BACKEND_PORT']}/healthz")
 
 
 def telegram_service(env: Mapping[str, str]) -> Service:
+    """The Telegram gateway, when a bot token is configured."""
     return Service(
         "telegram", [str(SVC_PY), "-m", "bot.telegram"],
         f"http://{env['TELEGRAM_HOST']}:{env['TELEGRAM_PORT']}/healthz")
 
 
 def healthy(url: str) -> bool:
+    """True when a health URL answers 200 (the readiness check between starts)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
@@ -174,6 +180,7 @@ class Supervisor:
         self._pumps: List[asyncio.Task] = []
 
     async def start(self, service: Service) -> None:
+        """Starts a service's process, its output to its log file (or the console)."""
         service.process = await asyncio.create_subprocess_exec(
             *service.argv, cwd=str(ROOT), env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -202,6 +209,7 @@ class Supervisor:
                 log.close()
 
     async def wait_healthy(self, service: Service) -> None:
+        """Waits until a service is up, or fails if it exits first."""
         deadline = time.monotonic() + service.startup_seconds
         while time.monotonic() < deadline:
             if service.process and service.process.returncode is not None:
@@ -214,11 +222,13 @@ class Supervisor:
                            + "".join(service.tail))
 
     async def wait_any_exit(self) -> Service:
+        """Returns the first service whose process ends (`make run` stops then)."""
         waits = {asyncio.create_task(s.process.wait()): s for s in self.services if s.process}
         done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         return waits[next(iter(done))]
 
     async def stop(self, timeout: float = 15.0) -> None:
+        """Stops every service, newest first, killing any that outstay `timeout`."""
         for service in reversed(self.services):
             proc = service.process
             if proc and proc.returncode is None:
