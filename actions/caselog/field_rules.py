@@ -44,8 +44,9 @@ CLOCK_SLACK = dt.timedelta(days=1)
 _DATA_URL = re.compile(r"data:\s*(?:[a-z]+/[a-z0-9.+-]+)?\s*(?:;[^,\s]*)?,", re.IGNORECASE)
 # A long run of base64: an encoded file, not something a person types.
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")
-# How image files begin, should one arrive as text.
-_IMAGE_SIGNATURES = ("\x89PNG", "\xff\xd8\xff", "GIF87a", "GIF89a", "RIFF", "<svg")
+# What image files hold, should one arrive as text: anywhere, or (RIFF: WebP) at the start.
+_IMAGE_MARKS = ("\x89PNG", "\xff\xd8\xff", "GIF87a", "GIF89a", "<svg")
+_IMAGE_STARTS = ("RIFF",)
 _WEB_LINK = re.compile(r"^https?://[^\s/?#@]+\.[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _BARE_LINK = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:[/?#]\S*)?$",
                         re.IGNORECASE)
@@ -65,7 +66,8 @@ class FieldError(ValueError):
 
 def looks_like_an_image(text: str) -> bool:
     """True for text that carries a file: a data: URL, long base64, an image's signature."""
-    if _DATA_URL.search(text) or text.lstrip().startswith(_IMAGE_SIGNATURES):
+    if (_DATA_URL.search(text) or any(mark in text for mark in _IMAGE_MARKS)
+            or text.lstrip().startswith(_IMAGE_STARTS)):
         return True
     return any(_mixed(run.group()) for run in _BASE64_RUN.finditer(text))
 

@@ -62,6 +62,8 @@ def test_text_has_a_length_limit_per_field():
     "\x89PNG\r\n\x1a\n",
     "\xff\xd8\xff\xe0 JFIF",
     "GIF89a....",
+    "see attached \x89PNG\r\n\x1a\n",
+    "RIFF\x00\x00WEBPVP8",
     "<svg xmlns='http://www.w3.org/2000/svg'>",
 ])
 def test_anything_that_looks_like_an_image_is_refused(value):
