@@ -1,19 +1,28 @@
-"""Reminders on SQLite and PostgreSQL: kept across a restart, due on time, cancelled,
-erased with the conversation, claimed by one runner at a time; encrypted at rest."""
+"""Reminders on SQLite and PostgreSQL: kept across a restart (of the store, and from one
+process to another), due on time, cancelled, erased with the conversation, claimed by one
+runner at a time; encrypted at rest."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
+from actions.caselog.case_file import build
 from actions.caselog.field_rules import FieldError
 from actions.caselog.reminders import MAX_AHEAD, TooManyReminders
 from actions.caselog.tables import case_reminders
+from actions.settings import Settings
 from tests.actions.caselog.conftest import NOW
 
 ME = "telegram-5550001"
+ROOT = Path(__file__).resolve().parents[3]
 HOUR = dt.timedelta(hours=1)
 LEASE = dt.timedelta(minutes=5)
 
@@ -116,3 +125,36 @@ def test_reminders_are_encrypted_at_rest(case_file):
     with case_file.reminders.engine.connect() as conn:
         stored = repr(conn.execute(sa.select(case_reminders)).all())
     assert ME not in stored and "reddit" not in stored
+
+
+ADD_IN_ANOTHER_PROCESS = """
+import datetime as dt, sys
+from actions.caselog.case_file import case_file
+now = dt.datetime.fromisoformat(sys.argv[1])
+files = case_file()
+files.reminders.add("telegram-5550001", now + dt.timedelta(days=2), entry=1,
+                    text="check the reddit post", now=now)
+files.log.add("telegram-5550001", "place", {"platform": "reddit"}, now=now)
+files.close()
+"""
+
+
+def test_what_one_process_kept_another_finds_due(outbox_url, tmp_path):
+    key = Fernet.generate_key().decode()
+    if outbox_url.startswith("sqlite"):
+        place = {"OUTBOX_PATH": outbox_url[len("sqlite:///"):]}
+    else:
+        place = {"OUTBOX_PATH": str(tmp_path / "unused.db"), "OUTBOX_DATABASE_URL": outbox_url}
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("OUTBOX_DATABASE_URL", "OUTBOX_PATH")}
+    env.update(place, TRACKER_ENCRYPTION_KEYS=key, PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "-c", ADD_IN_ANOTHER_PROCESS, NOW.isoformat()],
+                   env=env, cwd=ROOT, check=True, timeout=120)
+    reopened = build(Settings.from_env({**place, "TRACKER_ENCRYPTION_KEYS": key}))
+    try:
+        assert reopened.reminders.due(NOW + 47 * HOUR) == []
+        [due] = reopened.reminders.due(NOW + 48 * HOUR)
+        assert (due.conversation_id, due.entry, due.text) == (ME, 1, "check the reddit post")
+        assert [e.kind for e in reopened.log.entries(ME)] == ["place"]
+    finally:
+        reopened.close()
