@@ -42,8 +42,8 @@ CLOCK_SLACK = dt.timedelta(days=1)
 
 # A data: URL (it carries a file inside the text).
 _DATA_URL = re.compile(r"data:\s*(?:[a-z]+/[a-z0-9.+-]+)?\s*(?:;[^,\s]*)?,", re.IGNORECASE)
-# A long run of base64: an encoded file, not something a person types.
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")
+# A long run of base64, or lines of it: an encoded file, not something a person types.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}|[A-Za-z0-9+/]{60,}(?:\s+[A-Za-z0-9+/]{60,}){2,}")
 # What image files hold, should one arrive as text: anywhere, or (RIFF: WebP) at the start.
 _IMAGE_MARKS = ("\x89PNG", "\xff\xd8\xff", "GIF87a", "GIF89a", "<svg")
 _IMAGE_STARTS = ("RIFF",)
@@ -82,11 +82,12 @@ def clean_text(value: Any, field: str, max_length: Optional[int] = None) -> Opti
     collapsed; None when nothing is left. Refuses non-text, images and overlong text."""
     if not isinstance(value, str):
         raise FieldError(field, "not_text")
-    if looks_like_an_image(value):
-        raise FieldError(field, "image")
     text = "".join(
         " " if c.isspace() else c for c in unicodedata.normalize("NFC", value)
         if c.isspace() or unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    # Checked before and after cleaning: an invisible character can hide a data: URL.
+    if looks_like_an_image(value) or looks_like_an_image(text):
+        raise FieldError(field, "image")
     text = " ".join(text.split())
     if not text:
         return None

@@ -66,10 +66,7 @@ class CaseLog:
 
     def entry(self, conversation_id: str, number: int) -> Entry:
         """One entry by its number (EntryNotFound if there is none)."""
-        for entry in self.entries(conversation_id):
-            if entry.number == number:
-                return entry
-        raise EntryNotFound(number)
+        return _find(self.entries(conversation_id), number)
 
     def _entries(self, conn: Connection, key: str) -> List[Entry]:
         rows = conn.execute(

@@ -65,6 +65,7 @@ def test_text_has_a_length_limit_per_field():
     "see attached \x89PNG\r\n\x1a\n",
     "RIFF\x00\x00WEBPVP8",
     "<svg xmlns='http://www.w3.org/2000/svg'>",
+    "\n".join(PNG[i:i + 76] for i in range(0, 400, 76)),   # base64 in lines, as in mail
 ])
 def test_anything_that_looks_like_an_image_is_refused(value):
     assert looks_like_an_image(value)
@@ -75,10 +76,21 @@ def test_anything_that_looks_like_an_image_is_refused(value):
 
 
 @pytest.mark.parametrize("value", [
+    "da\u200bta:image/png;base64,iVBORw0KGgo=",              # hidden by a zero-width space
+    "data\u2060:image/png;base64,iVBORw0KGgo=",
+])
+def test_an_invisible_character_cannot_hide_an_image(value):
+    with pytest.raises(FieldError) as error:
+        clean_text(value, "description")
+    assert error.value.reason == "image"
+
+
+@pytest.mark.parametrize("value", [
     "https://www.reddit.com/r/something/comments/abc123/title_here/",
     "the account is database_admin and he wrote data science",
     "a" * 250,                                   # long, but not base64 of a file
     "https://example.com/" + "AbC1" * 10,
+    "I paid 500 to John on Friday and he said he wants 1000 more by Monday. " * 12,
 ])
 def test_ordinary_text_is_not_an_image(value):
     assert not looks_like_an_image(value)
