@@ -28,6 +28,8 @@ ENTRYPOINT []
 
 FROM base AS actions
 COPY actions actions
+# The words kept out of an exported case log (actions/caselog/redaction.py).
+COPY data/caselog data/caselog
 # A writable place for the action server; the outbox itself is in PostgreSQL
 # (OUTBOX_DATABASE_URL), or a SQLite file here when that is unset.
 RUN mkdir -p /app/var && chown 1001 /app/var

@@ -82,6 +82,8 @@ PLATFORM_FACTS = ("steps", "links", "email", "stopncii_partner", "takedown")
 JURISDICTION_FACTS = ("emergency", "police_non_emergency", "police_notes", "silent_call",
                       "crisis_services")
 LAW_FACTS = ("summary", "in_force", "title", "takedown")
+# What starts a takedown clock (Takedown.started_by).
+TAKEDOWN_CLOCKS = ("report", "notice")
 
 
 class DirectoryError(ValueError):
@@ -164,6 +166,10 @@ class Takedown:
     escalation: Tuple[str, ...] = ()
     applies_from: Optional[str] = None   # YYYY-MM-DD or YYYY-MM: when the duty began
     countries: Tuple[str, ...] = ()      # where it applies; empty: wherever the record does
+    # What starts the clock (TAKEDOWN_CLOCKS): "report", the person's own report to the
+    # platform; "notice", an authority's notice to the platform, which the person does not
+    # see, so their case log cannot tell when the limit passes.
+    started_by: str = "report"
 
 
 @dataclass(frozen=True)
@@ -386,7 +392,8 @@ def _service(c: _Checker, raw: Any, where: str) -> Service:
 def _takedown(c: _Checker, raw: Any, where: str) -> Optional[Takedown]:
     if raw is None:
         return None
-    d = c.mapping(raw, where, ("hours", "after"), ("escalation", "applies_from", "countries"))
+    d = c.mapping(raw, where, ("hours", "after"),
+                  ("escalation", "applies_from", "countries", "started_by"))
     hours = d.get("hours")
     if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 24 * 365:
         c.fail(f"{where}.hours", f"not a number of hours: {hours!r}")
@@ -401,7 +408,15 @@ def _takedown(c: _Checker, raw: Any, where: str) -> Optional[Takedown]:
         applies_from=c.date(d.get("applies_from"), f"{where}.applies_from"),
         countries=c.choices(d.get("countries"), f"{where}.countries", COUNTRY_CODES,
                             allow_empty=True),
+        started_by=_clock(c, d.get("started_by", "report"), f"{where}.started_by"),
     )
+
+
+def _clock(c: _Checker, value: Any, where: str) -> str:
+    if value not in TAKEDOWN_CLOCKS:
+        c.fail(where, f"expected one of {', '.join(TAKEDOWN_CLOCKS)}")
+        return "report"
+    return value
 
 
 def _platform(c: _Checker, raw: Any, where: str) -> Platform:

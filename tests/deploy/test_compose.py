@@ -224,6 +224,8 @@ def test_the_rasa_image_is_rasa_3_6_21_with_our_model_and_local_spacy_pipeline()
     for plug_in in ("bot/assistant", "bot/directory", "data/directory", "data/patterns"):
         assert f"COPY {plug_in} {plug_in}" in base
     assert "pip install --no-cache-dir -r requirements/rasa.lock" in base
+    # The action server reads the case log's redaction list when it exports a log.
+    assert "COPY data/caselog data/caselog" in "\n".join(stages["actions"]["lines"])
 
 
 @pytest.mark.parametrize("dockerfile", ["rasa.Dockerfile", "services.Dockerfile"])

@@ -370,6 +370,9 @@ def test_removal_time_limits_and_where_to_escalate(d):
     assert rules == {("us_take_it_down_act", 48, ("ftc",)), ("x", 48, ("ftc",))}
     assert d.takedown_rules("AU")[0][1].hours == 24
     assert d.takedown_rules("AU")[0][1].escalation == ("esafety",)
+    # eSafety's notice starts Australia's clock, not the person's report to the platform.
+    assert d.takedown_rules("AU")[0][1].started_by == "notice"
+    assert {t.started_by for _, t in d.takedown_rules("US")} == {"report"}
     assert {r.id for r, _ in d.takedown_rules("GB-ENG")} == {"uk_48_hour_removal"}
     assert d.takedown_rules("GB-ENG")[0][1].escalation == ("revenge_porn_helpline", "report_remove")
     # X's 48 hours is the US law's: it does not apply elsewhere.

@@ -306,6 +306,18 @@ def test_a_takedown_limit_names_real_services(tmp_path, docs):
     assert d.law("a_law").takedown.hours == 48
 
 
+def test_a_takedown_clock_starts_with_a_report_unless_it_says_a_notice(tmp_path, docs):
+    docs["laws"][0]["takedown"] = {"hours": 24, "after": "a regulator's notice",
+                                   "started_by": "a letter"}
+    assert "laws[0].takedown.started_by: expected one of report, notice" in problems(
+        tmp_path, docs)
+    docs["laws"][0]["takedown"]["started_by"] = "notice"
+    docs["platforms"][0]["takedown"] = {"hours": 48, "after": "a report"}
+    d = load_directory(write(tmp_path, docs))
+    assert d.law("a_law").takedown.started_by == "notice"
+    assert d.platforms[0].takedown.started_by == "report"
+
+
 @pytest.mark.parametrize("hours", [0, -1, "48", True])
 def test_a_takedown_limit_is_a_number_of_hours(tmp_path, docs, hours):
     docs["platforms"][0]["takedown"] = {"hours": hours, "after": "a report"}
