@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
+from actions.caselog.case_file import case_file
 from actions.referrals import referrals
 from actions.settings import Settings
 from bot.registry import registry
@@ -38,7 +39,7 @@ class ActionExplainPrivacy(Action):
         dispatcher.utter_message(text="\n".join([
             "Here's what happens to what you tell me:",
             "• Stored: the messages in this conversation and the options you chose, "
-            "encrypted. Never any images.",
+            "encrypted, and your log if you keep one. Never any images.",
             f"• For how long: {settings.retention_days} days, then deleted automatically.",
             "• Who sees it: nobody, unless you ask for a person. Then the charity's team can "
             "see this conversation and the note and contact details you approve.",
@@ -66,10 +67,11 @@ class ActionEraseConversation(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         """Rasa's hook: erases the conversation's referrals and confirms the deletion."""
         referrals().erase(tracker.sender_id)
+        case_file().erase(tracker.sender_id)
         logger.info("erasure requested by the person")
         dispatcher.utter_message(text=(
-            "Done. I've deleted this conversation and any request you made for someone to "
-            "contact you. If you write again, it starts fresh."))
+            "Done. I've deleted this conversation, your log and any request you made for "
+            "someone to contact you. If you write again, it starts fresh."))
         return []
 
 

@@ -105,6 +105,9 @@ class ActionAnswer(Action):
         reg = registry()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         entities = entities_of(tracker)
+        if any(e.get("entity") == "log_action" for e in entities) and not tracker.active_loop:
+            from actions.case_log_chat import ActionCaseLog  # the person's own log
+            return await ActionCaseLog().run(dispatcher, tracker, domain)
         pending = known.pending_question(tracker, NAME)
         events, answered = self.take_answer(tracker, reg, intent, pending)
         events += self.forget_contradicted_age(tracker, entities + [
@@ -152,6 +155,23 @@ class ActionAnswer(Action):
         return events + [SlotSet(name, value) for name, value in entities.items()], True
 
     @staticmethod
+    def overdue(tracker: Tracker, reply: Reply) -> List[EventType]:
+        """A report in the person's log past its time limit is said in the next reply,
+        once, with where to escalate it (in the notes message: still three at most)."""
+        from actions.case_log_chat import overdue_note
+        told = [int(n) for n in tracker.get_slot("overdue_told") or []]
+        note = overdue_note(tracker, told)
+        if note is None:
+            return []
+        text, numbers = note
+        at = 1 if len(reply.messages) > 2 else len(reply.messages)
+        if at < len(reply.messages):
+            reply.messages[at] = reply.messages[at] + "\n" + text
+        else:
+            reply.messages.append(text)
+        return [SlotSet("overdue_told", sorted(set(told) | set(numbers)))]
+
+    @staticmethod
     def forget_contradicted_age(tracker: Tracker,
                                 entities: List[Dict[str, Any]]) -> List[EventType]:
         """An age group given without a number ("18 or over") replaces an older number."""
@@ -175,12 +195,13 @@ class ActionAnswer(Action):
                   and not any(e.get("entity") == "happened"
                               for e in tracker.latest_message.get("entities") or []))
         reply = render(say, leave_out=journey)
+        overdue = self.overdue(tracker, reply)
         if intent in FEELINGS and topic == STORY:
             reply.messages[0] = feelings_lead(intent) + "\n" + reply.messages[0]
         reply.send(dispatcher)
         logger.info("answered %s (%d steps, question %s)", topic, len(case.steps),
                     case.question or "none")
-        return self.remember(tracker, case, facts, platforms, topic) + context.record_offer(
+        return overdue + self.remember(tracker, case, facts, platforms, topic) + context.record_offer(
             tracker, routes_of(case, reg.journey(journey).route), case.services,
             reply.platforms)
 

@@ -51,6 +51,9 @@ class Referrals:
         }
         event_id = self.outbox.add(kind, conversation_id, event)
         self.outbox.purge_older_than(self.retention_days)
+        # The person's own log keeps the same retention (actions/caselog).
+        from actions.caselog.case_file import case_file  # built on first use
+        case_file().purge_older_than(self.retention_days)
         self._kick()
         return event_id
 

@@ -46,6 +46,7 @@ TOPIC_INTENTS = {"hashing": "ask_hashing", "evidence": "ask_evidence",
                  "team_time": "request_human"}
 STORY_INTENT = "tell_story"
 FACTS_INTENT = "inform"
+LOG_ACTION, LOG_INTENT = "log_action", "case_log"
 SAFE_INTENT = "affirm"  # "I'm safe, it's just the pictures" answers the welcome
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
                  "platform", "group"}
@@ -90,6 +91,10 @@ class IntentResolver(GraphComponent):
                     e.get("entity") == "topic" and e.get("value") == NOT_ERASURE[1]
                     for e in entities):
                 _set_intent(message, NOT_ERASURE[2])
+            elif any(e.get("entity") == LOG_ACTION for e in entities) and intent in (
+                    WEAK_INTENTS | {"delete_data", "inform", "tell_story"}):
+                # "delete my whole log", "the reddit one is gone": the person's case log.
+                _set_intent(message, LOG_INTENT)
             elif intent in WEAK_INTENTS:
                 resolved = self.resolve(message.get(ENTITIES) or [])
                 if resolved:

@@ -78,6 +78,8 @@ _THEN_OTHERS = (
                + _AGE_VALUE + _NOT_A_QUANTITY),
 )
 MIN_AGE, MAX_AGE = 5, 99
+# "entry 3", "number 2", "#4": an entry of the person's case log.
+_ENTRY_NUMBER = re.compile(r"(?:\b(?:entry|item|number|no\.?)\s*#?\s*|#)(\d{1,3})\b")
 # An amount of money ("R5000", "$500", "200 quid") in a story is a demand.
 _MONEY = re.compile(
     r"(?:[£$€₹₦]|\b(?:r|rs\.?|inr|kes|ksh|php|zar|aud|cad|usd|gbp|eur|n)\s?)\d[\d,.]*k?\b"
@@ -230,6 +232,9 @@ class TriageEntityExtractor(GraphComponent, EntityExtractorMixin):
                     entity, span = "platform", span[:1]
                 for one in value.split("|") if entity == "possible_country" else [value]:
                     found.append(_entity(entity, one, span.start_char, span.end_char))
+        for match in _ENTRY_NUMBER.finditer(lowered):
+            found.append(_entity("log_entry", int(match.group(1)), match.start(1),
+                                 match.end(1)))
         for match in _MONEY.finditer(lowered):
             found.append(_entity("happened", "demand", match.start(), match.end()))
         now, then = find_ages(lowered)

@@ -1,0 +1,116 @@
+"""The case log in conversation: one question at a time, every change said back with its
+number, a copy with no images, takedown updates in words, and erasure with the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from actions.case_log_chat import (
+    ActionCaseLog, ActionCaseLogSave, ValidateCaseLogForm, parse_when, values_for)
+from actions.caselog import case_file as case_file_module
+from actions.privacy import ActionEraseConversation
+from tests.actions.conftest import texts
+
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture
+def log_env(outbox_env):
+    """A fresh case file beside the fresh outbox (same database and keys)."""
+    case_file_module.case_file.cache_clear()
+    yield case_file_module.case_file()
+    case_file_module.case_file().close()
+    case_file_module.case_file.cache_clear()
+
+
+@pytest.mark.parametrize("said,day", [
+    ("today", TODAY), ("yesterday", dt.date(2026, 12, 3)), ("3 days ago", dt.date(2026, 12, 1)),
+    ("a week ago", dt.date(2026, 11, 27)), ("3 December", dt.date(2026, 12, 3)),
+    ("December 3rd", dt.date(2026, 12, 3)), ("20 dec", dt.date(2025, 12, 20)),
+    ("1/12", dt.date(2026, 12, 1)), ("2026-11-30", dt.date(2026, 11, 30)),
+    ("whenever", None), ("31 feb", None),
+])
+def test_days_as_people_say_them(said, day):
+    assert parse_when(said, TODAY) == day
+
+
+def test_answers_become_an_entry_and_skipped_ones_are_left_out():
+    values = values_for("place", {"log_link": "https://reddit.com/r/x/1",
+                                  "log_platform": "reddit", "log_when": "skip"}, TODAY)
+    assert values == {"link": "https://reddit.com/r/x/1", "platform": "reddit"}
+    described = values_for("place", {"log_link": "a group chat at school",
+                                     "log_platform": "skip", "log_when": "today"}, TODAY)
+    assert described == {"description": "a group chat at school", "found_at": TODAY}
+
+
+async def save(dispatcher, tracker_factory, kind, **answers):
+    tracker = tracker_factory({"log_kind": kind, **answers}, sender="log-1")
+    return await ActionCaseLogSave().run(dispatcher, tracker, {})
+
+
+async def ask(dispatcher, tracker_factory, action, text="", **entities):
+    tracker = tracker_factory({}, text=text, intent="case_log", sender="log-1",
+                              entities={"log_action": action, **entities})
+    return await ActionCaseLog().run(dispatcher, tracker, {})
+
+
+async def test_adding_showing_removing_and_clearing(log_env, dispatcher, tracker_factory):
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    assert "Added to your log as entry 1" in texts(dispatcher)
+    await save(dispatcher, tracker_factory, "report", log_to="reddit", log_when="today",
+               log_reference="AB-1234")
+    entries = log_env.log.entries("log-1")
+    assert entries[1].record.reference == "AB-1234"
+    assert entries[1].record.place == 1  # the only Reddit place: its clock starts
+    assert entries[0].record.status == "reported"
+
+    await ask(dispatcher, tracker_factory, "show")
+    assert "1. Place it's posted · Reddit · https://reddit.com/r/x/1" in texts(dispatcher)
+    await ask(dispatcher, tracker_factory, "remove", log_entry=2)
+    assert "Removed entry 2." in texts(dispatcher)
+    await ask(dispatcher, tracker_factory, "clear")
+    assert "can't be undone" in texts(dispatcher)
+    assert len(log_env.log.entries("log-1")) == 1  # asked first, nothing cleared yet
+    await ask(dispatcher, tracker_factory, "clear_confirmed")
+    assert log_env.log.entries("log-1") == []
+
+
+async def test_an_image_is_never_kept(log_env, dispatcher, tracker_factory):
+    result = ValidateCaseLogForm()._checked(
+        "log_link", "data:image/png;base64," + "iVBORw0KGgo" * 20, dispatcher)
+    assert result == {"log_link": None}
+    assert dispatcher.messages[-1]["response"] == "utter_no_images_short"
+
+
+async def test_a_copy_holds_the_log_and_no_images(log_env, dispatcher, tracker_factory):
+    await save(dispatcher, tracker_factory, "place", log_link="https://x.com/a/status/1",
+               log_platform="twitter", log_when="yesterday")
+    await ask(dispatcher, tracker_factory, "export")
+    text = texts(dispatcher)
+    assert "https://x.com/a/status/1" in text and "no images" in text.lower()
+    assert all("\n\n" not in m.get("text", "") for m in dispatcher.messages)
+
+
+async def test_takedown_updates_in_words(log_env, dispatcher, tracker_factory):
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    await ask(dispatcher, tracker_factory, "status", text="the reddit one is gone")
+    assert "Updated entry 1: removed." in texts(dispatcher)
+    await ask(dispatcher, tracker_factory, "status", text="it's back on reddit")
+    assert "re-upload of entry 1" in texts(dispatcher)
+    assert log_env.log.entries("log-1")[-1].record.reupload_of == 1
+
+
+async def test_reminders_are_not_promised(log_env, dispatcher, tracker_factory):
+    await ask(dispatcher, tracker_factory, "remind", text="remind me in two days")
+    assert "can't set reminders yet" in texts(dispatcher)
+
+
+async def test_delete_my_data_erases_the_log(log_env, dispatcher, tracker_factory):
+    await save(dispatcher, tracker_factory, "account", log_account="@someone",
+               log_platform="instagram")
+    await ActionEraseConversation().run(dispatcher, tracker_factory(sender="log-1"), {})
+    assert log_env.log.entries("log-1") == []
