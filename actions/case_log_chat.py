@@ -253,6 +253,11 @@ class ActionCaseLog(Action):
         """Rasa's hook: dispatches on the `log_action` the message carries."""
         message = tracker.latest_message
         entities = {e.get("entity"): e.get("value") for e in message.get("entities") or []}
+        if not entities.get("log_action") and entities.get("log_kind") not in QUESTIONS:
+            # The classifier's guess with nothing about the log in the words ("I want them
+            # taken down off twitter"): it is a request like any other, answered first.
+            from actions.answer.action import ActionAnswer
+            return await ActionAnswer().run(dispatcher, tracker, domain)
         if entities.get("log_kind") in QUESTIONS and not entities.get("log_action"):
             # A kind's button pressed (or typed) outside the form: add one of that kind.
             from rasa_sdk.events import FollowupAction
