@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.assistant import spacy_pipeline
-from bot.assistant.safety import SAFETY_INTENTS
+from bot.assistant.safety import SAFETY_INTENTS, SAFETY_KEY
 from bot.registry import button_titles, parse_payload, title_key
 
 NAME = "IntentResolver"
@@ -78,10 +78,16 @@ class IntentResolver(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
-            if not text or text.startswith("/") or intent in SAFETY_INTENTS:
+            if not text or text.startswith("/"):
                 continue
             button = self.titles.get(title_key(text))
             parsed = parse_payload(button[1]) if button else None
+            flagged = bool((message.get(SAFETY_KEY) or {}).get("flags"))
+            # A safety intent stays, except the classifier's own guess on one of our button
+            # titles typed word for word ("Someone is threatening me"): the matcher found no
+            # crisis or danger language in it, and the button says what it means.
+            if intent in SAFETY_INTENTS and (flagged or not parsed):
+                continue
             entities = message.get(ENTITIES) or []
             if parsed:
                 self._as_button(message, *parsed)

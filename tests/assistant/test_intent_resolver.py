@@ -56,9 +56,22 @@ def test_misread_messages_with_content_are_acted_on(resolver, intent, entities, 
 
 
 @pytest.mark.parametrize("intent", ["crisis_self_harm", "immediate_danger"])
-def test_safety_intents_are_never_touched(resolver, intent):
-    assert resolved(resolver, "Get images taken down", intent)[0] == intent
+def test_safety_intents_are_never_touched_by_topics(resolver, intent):
     assert resolved(resolver, "words", intent, [("topic", "police")])[0] == intent
+
+
+def test_a_matcher_flag_keeps_safety_even_on_a_button_title(resolver):
+    m = message("I'm not safe", "immediate_danger")
+    m.set("safety", {"flags": ["danger"]}, add_to_output=True)
+    [m] = resolver.process([m])
+    assert m.get("intent")["name"] == "immediate_danger"
+
+
+def test_a_classifier_guess_of_danger_on_a_button_title_is_the_button(resolver):
+    m = message("Someone is threatening me", "immediate_danger")
+    m.set("safety", {"flags": []}, add_to_output=True)
+    [m] = resolver.process([m])
+    assert m.get("intent")["name"] == "tell_story"
 
 
 def test_title_keys_ignore_case_punctuation_and_apostrophes():
