@@ -114,7 +114,8 @@ async def fake_rasa(
 
     async def tracker(request: web.Request) -> web.Response:
         rasa.requests.append(request.match_info["sender_id"])
-        if request.query.get("token") != RASA_TOKEN:
+        if (request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}"
+                or "token" in request.query):
             return web.json_response({"message": "unauthorized"}, status=401)
         sender = request.match_info["sender_id"]
         return web.json_response({"sender_id": sender, "events": rasa.trackers.get(sender, [])})
