@@ -258,6 +258,9 @@ class Settings:
             raise ConfigError("COOKIE_SECURE=false is refused in production")
         if self.rasa_token is None:
             raise ConfigError("RASA_TOKEN is not set: transcripts and takeover need it")
+        if not self.trusted_proxies:
+            raise ConfigError("TRUSTED_PROXIES is not set: behind the proxy every visitor "
+                              "would share its address, and its limits")
 
     def require_encryption_keys(self) -> None:
         """Refuse to touch encrypted columns without a key."""

@@ -111,7 +111,8 @@ PRODUCTION = {**STRONG, "DEPLOYMENT": "production",
               "RASA_TOKEN": "Zq4WmB8nR2xK7cTv9LpH3sYd6FgJ1aUe5oNi0rQw",
               "DATABASE_URL": "postgresql://backend:Xk3Vb9Qm2LwZ7pRt5Yh8@db/backend",
               "TRACKER_DATABASE_URL": "postgresql://backend:Xk3Vb9Qm2LwZ7pRt5Yh8@db/tracker",
-              "REDIS_URL": "redis://backend:Pf6Nz1Ck4Ws8Jq3Ex7Gu@redis:6379/1"}
+              "REDIS_URL": "redis://backend:Pf6Nz1Ck4Ws8Jq3Ex7Gu@redis:6379/1",
+              "TRUSTED_PROXIES": "172.30.0.0/24"}
 
 
 @pytest.mark.parametrize(("env", "message"), [
@@ -149,6 +150,7 @@ def test_a_laptop_may_exempt_a_role_but_production_may_not() -> None:
     ({"REDIS_URL": "redis://redis:6379/1"}, "^REDIS_URL has no password"),
     ({"COOKIE_SECURE": "false"}, "COOKIE_SECURE=false is refused"),
     ({"RASA_TOKEN": ""}, "^RASA_TOKEN is not set"),
+    ({"TRUSTED_PROXIES": ""}, "^TRUSTED_PROXIES is not set"),
 ])
 def test_production_refuses_what_a_laptop_allows(env: dict[str, str], message: str) -> None:
     Settings.from_env({**STRONG, **env}).require_server_secrets()

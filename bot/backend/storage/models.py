@@ -92,6 +92,20 @@ class StaffUser(Base):
     created_at: Mapped[dt.datetime]
 
 
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator, shown once, kept hashed."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    # Argon2id, as passwords: a copy of the database does not give the codes away.
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime]
+
+
 class StaffSession(Base):
     """A server-side login session; the cookie holds a token whose SHA-256 is the id."""
 
