@@ -13,6 +13,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.orm import sessionmaker
 
+from bot.backend.api.erasures import retry_all
 from bot.backend.api.group_commit import GroupCommit
 from bot.backend.api.ingest import IngestResult, apply_events
 from bot.backend.api.schema import IngestEvent
@@ -143,6 +144,7 @@ async def retention_job(app: web.Application) -> AsyncIterator[None]:
     policy = Policy.from_settings(settings)
 
     async def run_once() -> None:
+        await retry_all(app[SESSIONS], app[VAULT], app[TRACKER], app[CLOCK]())
         await purge(app[SESSIONS], app[TRACKER], policy, app[CLOCK]())
 
     task = asyncio.create_task(

@@ -8,7 +8,8 @@ from aiohttp import web
 from bot.backend.chat import presence
 
 from bot.backend.api.body import read_json
-from bot.backend.api.conversations import erase_conversation, withdraw
+from bot.backend.api.conversations import withdraw
+from bot.backend.api.erasures import erase_or_keep
 from bot.backend.api.handoff_limits import held_back
 from bot.backend.api.schema import conversation_id, parse_event
 from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
@@ -39,10 +40,16 @@ async def post_event(request: web.Request) -> web.Response:
 
 
 async def delete_conversation(request: web.Request) -> web.Response:
-    """DELETE /api/v1/conversations/{id}: erase it; 204 even when nothing was held."""
+    """DELETE /api/v1/conversations/{id}: erase it; 204 even when nothing was held. 503
+    when it failed: the request is kept and retried here too (erasures.py)."""
     config = request.config_dict
-    await erase_conversation(config[SESSIONS], config[VAULT], config[TRACKER],
-                             _conversation_id(request), config[CLOCK]())
+    if not await erase_or_keep(config[SESSIONS], config[VAULT], config[TRACKER],
+                               _conversation_id(request), config[CLOCK]()):
+        response = web.json_response({"error": "unavailable", "message":
+                                      "the erasure failed; it is kept and retried"},
+                                     status=503)
+        response.headers["Retry-After"] = "30"
+        return response
     return web.Response(status=204)
 
 

@@ -199,6 +199,22 @@ class Note(Base):
     body_enc: Mapped[str] = mapped_column(Text)
 
 
+class PendingErasure(Base):
+    """A "delete my data" that failed here (the tracker store or a grant was refused): kept,
+    encrypted, until a retry succeeds, and shown to admins on the queue page."""
+
+    __tablename__ = "pending_erasures"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    conversation_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id_enc: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[dt.datetime]
+    last_attempt_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    # The failure's type name only (OperationalError, InsufficientPrivilege...): no data.
+    last_error: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """Who did what to which object, when; never message text or contact details."""
 
