@@ -13,7 +13,7 @@ in the URL (rasa/server.py, `requires_auth`), where proxies and logs keep it. He
   (and `--jwt-secret`) on the command line are refused: `ps` shows a command line to
   every user of the host.
 - Rasa sends ACTION_SERVER_TOKEN to the action server as a bearer header on every call
-  (serve_actions.py checks it), added to whichever endpoints file Rasa reads.
+  (bot/action_gate.py checks it), added to whichever endpoints file Rasa reads.
 """
 
 from __future__ import annotations
@@ -133,6 +133,16 @@ async def refuse_unlisted(request: Any) -> Any:
     return None
 
 
+def redis_options(kwargs: dict) -> None:
+    """The lock store's options as Rasa's RedisLockStore takes them: environment variables
+    arrive as text, so "false" would switch TLS on and "" would be a username."""
+    if "use_ssl" in kwargs:
+        kwargs["use_ssl"] = str(kwargs["use_ssl"]).strip().lower() in ("true", "1", "yes")
+    for name in ("username", "ssl_ca_certs"):
+        if name in kwargs and not str(kwargs[name] or "").strip():
+            kwargs[name] = None
+
+
 def apply(env: Mapping[str, str]) -> None:
     """Patch Rasa's server: the bearer check, the token from the environment, the
     allow-list, and the action server's token on every action call."""
@@ -158,6 +168,8 @@ def apply(env: Mapping[str, str]) -> None:
         endpoints = original_read(cls, endpoint_file)
         if endpoints.action is not None and action_token:
             endpoints.action.headers["Authorization"] = f"Bearer {action_token}"
+        if endpoints.lock_store is not None:
+            redis_options(endpoints.lock_store.kwargs)
         return endpoints
 
     AvailableEndpoints.read_endpoints = classmethod(read_endpoints)  # type: ignore[assignment]

@@ -100,7 +100,10 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_DB": "0",
+        "REDIS_USERNAME": "",
         "REDIS_PASSWORD": "",
+        "REDIS_USE_SSL": "false",
+        "REDIS_SSL_CA_CERTS": "",
         "REDIS_LOCK_PREFIX": "",
     }
     for key, value in defaults.items():
@@ -162,7 +165,7 @@ def rasa_service(env: Mapping[str, str], model: Path = MODEL, name: str = "rasa"
 def actions_service(env: Mapping[str, str]) -> Service:
     return Service(
         "actions",
-        [str(RASA_PY), "-m", "bot.assistant.serve_actions",
+        [str(RASA_PY), "-m", "bot.action_gate",
          "--host", env["ACTIONS_HOST"], "--port", env["ACTIONS_PORT"]],
         f"http://{env['ACTIONS_HOST']}:{env['ACTIONS_PORT']}/health",
         withheld=NOT_FOR["actions"])

@@ -207,7 +207,8 @@ def test_rasa_sends_the_action_servers_token_in_a_header(tmp_path, monkeypatch):
     monkeypatch.setattr(AvailableEndpoints, "read_endpoints",
                         AvailableEndpoints.read_endpoints)
     env = {**_secrets(tmp_path), "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
-           "REDIS_DB": "0", "REDIS_PASSWORD": "", "REDIS_LOCK_PREFIX": ""}
+           "REDIS_DB": "0", "REDIS_USERNAME": "", "REDIS_PASSWORD": "", "REDIS_USE_SSL": "false",
+           "REDIS_SSL_CA_CERTS": "", "REDIS_LOCK_PREFIX": ""}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     api_guard.apply(env)
@@ -216,3 +217,10 @@ def test_rasa_sends_the_action_servers_token_in_a_header(tmp_path, monkeypatch):
         assert endpoints.action.headers == {
             "Authorization": f"Bearer {env['ACTION_SERVER_TOKEN']}"}
         assert endpoints.action.token is None and not endpoints.action.params
+    lock = AvailableEndpoints.read_endpoints(str(ROOT / "deploy" / "endpoints.yml")).lock_store
+    assert lock.kwargs["use_ssl"] is False, '"false" must not switch TLS on'
+    assert lock.kwargs["username"] is None and lock.kwargs["ssl_ca_certs"] is None
+    monkeypatch.setenv("REDIS_USE_SSL", "true")
+    monkeypatch.setenv("REDIS_USERNAME", "rasa")
+    lock = AvailableEndpoints.read_endpoints(str(ROOT / "deploy" / "endpoints.yml")).lock_store
+    assert (lock.kwargs["use_ssl"], lock.kwargs["username"]) == (True, "rasa")

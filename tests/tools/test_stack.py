@@ -44,7 +44,7 @@ def test_rasa_gets_its_api_token_from_the_environment_never_the_command_line(tmp
 def test_each_process_is_denied_the_secrets_it_does_not_use(tmp_path):
     env = stack.laptop_env({}, secrets_path=tmp_path / "s.env")
     actions = stack.actions_service(env)
-    assert "bot.assistant.serve_actions" in actions.argv
+    assert "bot.action_gate" in actions.argv
     assert {"TRACKER_ENCRYPTION_KEYS", "RASA_TOKEN"} <= set(actions.withheld)
     assert "OUTBOX_ENCRYPTION_KEYS" not in actions.withheld
     assert {"TRACKER_ENCRYPTION_KEYS", "ACTION_SERVER_TOKEN"} <= set(

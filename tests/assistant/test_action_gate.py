@@ -16,7 +16,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 import pytest
 
-from bot.assistant import serve_actions
+from bot import action_gate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def _env(tmp_path: Path) -> Dict[str, str]:
 
 def _start(env: Dict[str, str], port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.assistant.serve_actions", "--host", "127.0.0.1",
+        [sys.executable, "-m", "bot.action_gate", "--host", "127.0.0.1",
          "--port", str(port)], cwd=ROOT,
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -128,9 +128,9 @@ def test_the_outbox_has_keys_of_its_own():
     key = _key()
     env = {"ACTION_SERVER_TOKEN": secrets.token_urlsafe(32), "OUTBOX_ENCRYPTION_KEYS": key,
            "TRACKER_ENCRYPTION_KEYS": f"{_key()},{key}"}
-    with pytest.raises(serve_actions.ConfigError, match="shares a key"):
-        serve_actions.check_secrets(env)
+    with pytest.raises(action_gate.ConfigError, match="shares a key"):
+        action_gate.check_secrets(env)
     env["TRACKER_ENCRYPTION_KEYS"] = _key()
-    serve_actions.check_secrets(env)
-    serve_actions.hand_over_outbox_keys(env)
+    action_gate.check_secrets(env)
+    action_gate.hand_over_outbox_keys(env)
     assert env["TRACKER_ENCRYPTION_KEYS"] == key

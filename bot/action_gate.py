@@ -1,6 +1,6 @@
 """Runs the action server (`actions.server`) so that only Rasa can call it.
 
-Usage: python -m bot.assistant.serve_actions [--host 127.0.0.1] [--port 5055]
+Usage: python -m bot.action_gate [--host 127.0.0.1] [--port 5055]
 
 rasa-sdk 3.6 has no authentication: anything that reaches port 5055 could run the
 assistant's actions (queue a handoff, erase a conversation). Rasa sends
