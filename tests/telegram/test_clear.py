@@ -39,4 +39,4 @@ def test_the_conversation_carries_on_after_clear(polling):
     chat = polling.new_chat()
     chat.say("/start")
     chat.after(lambda: chat.send("/clear"))
-    assert "What would you like to do?" in chat.say("/help")
+    assert "choose one of these" in chat.say("/help")

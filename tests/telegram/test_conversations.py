@@ -31,14 +31,14 @@ def test_start_gets_the_welcome_with_inline_buttons(polling):
 def test_pressing_buttons_continues_the_conversation(polling):
     chat = polling.new_chat()
     welcome = chat.after(lambda: chat.send("/start"))
-    question = joined(chat.after(lambda: chat.press("What to keep as evidence")))
-    assert "under 18?" in question
+    question = joined(chat.after(lambda: chat.press("Get images taken down")))
+    assert "Which site or app are they on?" in question
     assert polling.bot.calls_to("answerCallbackQuery")
     # The pressed keyboard is gone, so it cannot be pressed twice by mistake.
     assert [m for m in chat.visible() if m.message_id == welcome[-1].message_id][0].buttons == []
-    # A payload with an entity, '/inform_age{"age_group": "under_18"}', behind a short token.
-    evidence = joined(chat.after(lambda: chat.press("I'm under 18")))
-    assert "Copy the full web address" in evidence and "under 18" in evidence
+    # A payload with an entity, '/inform{"platform": "tiktok"}', behind a short token.
+    route = joined(chat.after(lambda: chat.press("TikTok")))
+    assert "TikTok" in route and "inform" not in route
 
 
 def test_a_crisis_message_gets_crisis_lines(polling):
@@ -96,7 +96,7 @@ def test_delete_leads_to_erasure(polling, servers):
 
 def test_help_shows_what_the_assistant_can_do(polling):
     chat = polling.new_chat()
-    assert "What would you like to do?" in chat.say("/help")
+    assert "choose one of these" in chat.say("/help")
 
 
 def test_a_duplicate_update_is_dropped(polling):
@@ -145,14 +145,14 @@ def test_a_flood_is_bounded_and_told_once_to_slow_down(polling):
     replies = chat.after(lambda: chat.send_burst([f"hello {n}" for n in range(30)]),
                          quiet=3.0, timeout=120)
     assert sum(m.text == wording.BUSY for m in replies) == 1
-    assert "What would you like to do?" in chat.say("/help")  # and the chat carries on
+    assert "choose one of these" in chat.say("/help")  # and the chat carries on
 
 
 def test_telegrams_429_retry_after_is_honoured(polling):
     chat = polling.new_chat()
     polling.bot.fail_next("sendMessage", times=1, retry_after=2)
     text = chat.say("/help")
-    assert "What would you like to do?" in text
+    assert "choose one of these" in text
     calls = polling.bot.calls_to("sendMessage", chat.id)
     assert calls[1].at - calls[0].at >= 2.0  # the refused one, then its retry
     assert len(chat.bot_messages()) == len(calls) - 1  # nothing lost, nothing doubled
@@ -193,7 +193,8 @@ def test_another_chats_button_does_not_work_here(polling):
     stolen = welcome.buttons[2]["callback_data"]
     assert joined(mallory.after(lambda: mallory.press_data(own, stolen))) == \
         wording.EXPIRED_BUTTON
-    assert "under 18?" in joined(alice.after(lambda: alice.press("What to keep as evidence")))
+    assert "Here's what to keep" in joined(
+        alice.after(lambda: alice.press("What to keep as evidence")))
 
 
 def test_a_double_tap_sends_the_choice_once(polling):
@@ -206,7 +207,7 @@ def test_a_double_tap_sends_the_choice_once(polling):
         chat.press_data(welcome, data)
 
     replies = chat.after(double_tap)
-    assert sum("under 18?" in m.text for m in replies) == 1
+    assert sum("Here's what to keep" in m.text for m in replies) == 1
 
 
 def test_contacts_and_locations_are_not_kept(polling):

@@ -163,7 +163,7 @@ def test_an_advisor_takes_over_the_telegram_chat_and_hands_it_back(
     [back] = chat.after(lambda: ended.append(dashboard.submit(case, f"{case}/end_takeover")))
     assert ended[0][0].endswith("?sent=delivered") and back.text == END_TEXT
     assert "Take over the conversation" in ended[0][1]
-    assert "Where are the images?" in chat.say("how do i get the pictures taken down")
+    assert "Which site or app are they on?" in chat.say("how do i get the pictures taken down")
 
     # /clear deletes the chat, and the case page shows they left.
     chat.after(lambda: chat.send("/clear"))

@@ -72,7 +72,7 @@ def conversation_with_buttons(page: Page, site: Site) -> Widget:
     widget = Widget(page)
     widget.welcome()
     widget.say("how do i get the pictures taken down")
-    widget.wait_for("Where are the images?")
+    widget.wait_for("Which site or app are they on?")
     expect(widget.log.get_by_role("button", name="TikTok")).to_be_visible()
     return widget
 
@@ -144,7 +144,7 @@ def test_everything_works_from_the_keyboard_with_a_visible_focus(
     widget.wait_for("Are you safe right now?")
     page.keyboard.type("how do i get the pictures taken down")
     page.keyboard.press("Enter")
-    widget.wait_for("Where are the images?")
+    widget.wait_for("Which site or app are they on?")
     expect(widget.log.get_by_role("button", name="TikTok")).to_be_visible()
 
     tab_to(page, lambda s: s["tag"] == "BUTTON" and s["inNewestChoices"]

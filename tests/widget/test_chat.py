@@ -20,7 +20,7 @@ def test_the_assistant_welcomes_the_person_and_answers(page: Page, site: Site) -
     expect(widget.log).to_contain_text("press Exit or press Shift three times")
     expect(widget.log).to_contain_text("can't clear your browser history")
     widget.say("how do i get the pictures taken down")
-    widget.wait_for("Where are the images?")
+    widget.wait_for("Which site or app are they on?")
     expect(widget.log.get_by_text("how do i get the pictures taken down")).to_be_visible()
 
 
@@ -29,7 +29,7 @@ def test_a_button_sends_its_payload_and_shows_its_title(page: Page, site: Site) 
     widget = Widget(page)
     widget.welcome()
     widget.choose("Get images taken down")
-    widget.wait_for("Where are the images?")
+    widget.wait_for("Which site or app are they on?")
     expect(widget.log).to_contain_text("Get images taken down")
     expect(widget.log).not_to_contain_text("/ask_takedown")
 

@@ -111,7 +111,7 @@ def test_an_advisor_takes_over_the_chat_and_hands_it_back(
         expect(staff.get_by_role("button", name="Take over the conversation")).to_be_visible()
         widget.wait_for("You're talking to the automated assistant again")
         widget.say("how do i get the pictures taken down")
-        widget.wait_for("Where are the images?")
+        widget.wait_for("Which site or app are they on?")
         assert widget.log.locator(".assistant").count() > answers
 
         # Quick exit: the case page's live section says they left.
