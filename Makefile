@@ -19,7 +19,7 @@ RESULTS    := results
 
 .PHONY: help setup browser train run test validate check-directory test-unit test-nlu \
         test-stories test-e2e test-conversations bench bench-load bench-backend \
-        test-production lock clean staff-user
+        test-production lock clean staff-user scan
 
 help:  ## list the project's commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -125,6 +125,12 @@ bench-backend: setup  ## backend: ingest throughput on SQLite and PostgreSQL, qu
 
 bench-load: setup models/assistant.tar.gz  ## 200 concurrent conversations on PostgreSQL + Redis vs stock bot
 	$(SVC_PY) -m bot.bench.load $(BENCH_LOAD_ARGS)
+
+# Not part of `make test`: it takes several minutes. Findings: results/scan/findings.md,
+# and what was done about each, docs/security.md.
+scan: setup models/assistant.tar.gz  ## black-box scan (Debian's wapiti, local modules only) of the stack on loopback, signed in as staff
+	@bot/tools/install-wapiti.sh
+	$(SVC_PY) -m bot.tools.scan $(if $(SCAN_MINUTES),--max-minutes $(SCAN_MINUTES))
 
 staff-user: setup  ## create a staff account: make staff-user EMAIL=a@b.org ROLE=advisor (password on stdin)
 	@[ -n "$(EMAIL)" ] && [ -n "$(ROLE)" ] || { echo "usage: make staff-user EMAIL=... ROLE=advisor|supervisor|admin"; exit 2; }

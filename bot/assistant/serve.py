@@ -1,6 +1,13 @@
-"""Runs the Rasa server (`rasa run ...`) with one performance fix for Rasa 3.6.
+"""Runs the Rasa server (`rasa run ...`) narrowed to what the services use, and faster.
 
-Usage: python -m bot.assistant.serve run --enable-api --auth-token ... (any `rasa` command)
+Usage: RASA_TOKEN=... python -m bot.assistant.serve run --enable-api ... (any `rasa` command)
+
+Rasa's HTTP API is narrowed (api_guard.py): only the routes the backend and the gateway
+call answer, every other (`/model*` and training above all) is 404 whatever the token;
+the token travels in an `Authorization: Bearer` header, never in a URL, and is read from
+RASA_TOKEN (or the file RASA_TOKEN_FILE names), never from the command line, where every
+process on the host could read it. Rasa sends ACTION_SERVER_TOKEN to the action server
+the same way. Secrets are checked before Rasa loads anything.
 
 Rasa checks every reply from the action server against a JSON schema with
 `jsonschema.validate`, which re-checks the schema itself against the draft 2020-12
@@ -16,9 +23,10 @@ bot/assistant/atomic_lock.py (two Rasa servers never take the same Redis lock ti
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any, Dict, Mapping, Optional
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -50,11 +58,11 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         raise e
 
 
-def apply() -> None:
-    """Installs our patches to Rasa (the schema compiled once, degraded replies, the atomic
-    lock, socket.io rooms) before it starts."""
+def apply(env: Optional[Mapping[str, str]] = None) -> None:
+    """Patch Rasa: the validator, resilience, socket.io, locks, and the narrowed API."""
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
     from bot.assistant import (  # server modules: only when serving
+        api_guard,
         atomic_lock,
         resilience,
         socketio_compat,
@@ -63,10 +71,18 @@ def apply() -> None:
     atomic_lock.apply()
     resilience.apply()
     socketio_compat.apply()
+    api_guard.apply(os.environ if env is None else env)
 
 
 def main() -> None:
-    """Runs `rasa run` with the patches applied (the Rasa image's entry point)."""
+    """Check the arguments and secrets, then run the `rasa` command line."""
+    from bot.assistant import api_guard
+
+    try:
+        api_guard.check_command_line(sys.argv[1:])
+        api_guard.check_secrets(os.environ, serving="run" in sys.argv[1:2])
+    except api_guard.ConfigError as error:
+        sys.exit(f"rasa: configuration error: {error}")
     apply()
     from rasa.__main__ import main as rasa_main
 

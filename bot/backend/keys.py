@@ -19,6 +19,7 @@ from bot.backend.settings import Settings
 from bot.backend.storage.crypto import Vault
 from bot.backend.storage.models import StaffSession, StaffUser
 from bot.backend.storage.rasa_events import TrackerStore
+from bot.backend.web.limits import Limits
 
 Clock = Callable[[], dt.datetime]
 
@@ -33,6 +34,8 @@ RASA = web.AppKey("rasa", RasaClient)
 CHAT = web.AppKey("chat", ChatService)
 TELEGRAM = web.AppKey("telegram", TelegramGateway)
 WIDGET = web.AppKey("widget", WidgetAssets)
+# Counters by client address: login attempts, chat sessions and connections, handoffs.
+LIMITS = web.AppKey("limits", Limits)
 
 # Set by the staff middlewares for the views behind them.
 USER = web.RequestKey("user", StaffUser)

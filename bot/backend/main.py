@@ -23,6 +23,7 @@ from bot.backend.settings import Settings
 from bot.backend.staff.routes import create_app as create_staff_app
 from bot.backend.storage.crypto import Vault
 from bot.backend.web.errors import error_middleware
+from bot.backend.web.hosts import staff_on_its_own_host
 from bot.backend.web.security_headers import add_security_headers
 from bot.backend.web.templating import setup_templates
 
@@ -30,7 +31,8 @@ from bot.backend.web.templating import setup_templates
 def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
     """Build the service; raises ConfigError if a required secret is missing."""
     settings.require_server_secrets()
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
+    app = web.Application(client_max_size=MAX_BODY_BYTES,
+                          middlewares=[error_middleware, staff_on_its_own_host])
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[VAULT] = Vault(settings.encryption_keys)
@@ -39,13 +41,14 @@ def init_app(settings: Settings, clock: Clock = utcnow) -> web.Application:
         resources.database,
         resources.ingest_queue,
         resources.tracker_store,
+        resources.limits,
         resources.live,
         resources.retention_job,
     ])
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(_close_chats)
     app.router.add_get("/healthz", healthz, name="healthz")
-    setup_chat_routes(app)
+    setup_chat_routes(app, demo=settings.demo_page)
     app.add_subapp("/api/v1/", create_api_app())
     app.add_subapp("/staff/", create_staff_app())
     return app

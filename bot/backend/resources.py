@@ -10,13 +10,16 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
+from redis.asyncio import Redis
 from sqlalchemy.orm import sessionmaker
 
+from bot.backend.api.erasures import retry_all
 from bot.backend.api.group_commit import GroupCommit
 from bot.backend.api.ingest import IngestResult, apply_events
 from bot.backend.api.schema import IngestEvent
 from bot.backend.chat.assets import load_assets
-from bot.backend.chat.fallback import unavailable_text
+from bot.backend.chat.choices import Choices
+from bot.backend.chat.fallback import busy_text, unavailable_text
 from bot.backend.chat.gateway_client import TelegramGateway
 from bot.backend.chat.hub import Hub
 from bot.backend.chat.rasa_client import RasaClient
@@ -27,6 +30,7 @@ from bot.backend.keys import (
     CHAT,
     CLOCK,
     INGEST,
+    LIMITS,
     RASA,
     SESSIONS,
     SETTINGS,
@@ -39,6 +43,7 @@ from bot.backend.ops.retention import Policy, purge, run_every
 from bot.backend.storage import migrate
 from bot.backend.storage.db import create_database_engine, create_sync_engine, session_factory
 from bot.backend.storage.rasa_events import TrackerStore
+from bot.backend.web.limits import Limits
 from bot.directory import cached_directory
 
 
@@ -83,7 +88,8 @@ async def live(app: web.Application) -> AsyncIterator[None]:
     widget sockets, and the widget's files. The directory is read here, so a broken one
     stops the start rather than the first person who needs a crisis line."""
     settings = app[SETTINGS]
-    text = unavailable_text(cached_directory())
+    directory = cached_directory()
+    text = unavailable_text(directory)
     app[WIDGET] = load_assets(text)
     session_seconds = settings.widget_session_hours * 3600.0
     async with aiohttp.ClientSession(trust_env=False) as http:
@@ -98,11 +104,25 @@ async def live(app: web.Application) -> AsyncIterator[None]:
         tokens = (None if settings.widget_session_key is None
                   else SessionTokens(settings.widget_session_key, session_seconds))
         hub = chat_hub(settings.redis_url, settings.redis_prefix, session_seconds)
-        app[CHAT] = ChatService(hub, app[RASA], tokens, text,
-                                settings.widget_messages_per_minute)
+        app[CHAT] = ChatService(
+            hub, app[RASA], tokens, text, settings.widget_messages_per_minute,
+            choices=(None if settings.widget_session_key is None
+                     else Choices(settings.widget_session_key)),
+            busy_text=busy_text(directory), max_concurrent=settings.rasa_max_concurrent)
         yield
         await app[CHAT].close()
         await hub.close()
+
+
+async def limits(app: web.Application) -> AsyncIterator[None]:
+    """Counters by client address, shared through Redis when several processes serve."""
+    settings = app[SETTINGS]
+    redis = None
+    if settings.redis_url is not None:
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
+    app[LIMITS] = Limits(redis, settings.redis_prefix + "limit:")
+    yield
+    await app[LIMITS].close()
 
 
 def chat_hub(redis_url: str | None, prefix: str, session_seconds: float) -> Hub | SharedHub:
@@ -124,6 +144,7 @@ async def retention_job(app: web.Application) -> AsyncIterator[None]:
     policy = Policy.from_settings(settings)
 
     async def run_once() -> None:
+        await retry_all(app[SESSIONS], app[VAULT], app[TRACKER], app[CLOCK]())
         await purge(app[SESSIONS], app[TRACKER], policy, app[CLOCK]())
 
     task = asyncio.create_task(

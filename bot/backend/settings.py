@@ -10,7 +10,10 @@ Environment variables:
                                       or postgresql://user@host/db
     TRACKER_DATABASE_URL              Rasa's SQL tracker store (sqlite:///var/rasa-tracker.db),
                                       used to delete transcripts on retention and erasure
-    BACKEND_SERVICE_TOKEN             bearer token of the ingest API (at least 32 characters)
+    BACKEND_SERVICE_TOKEN             bearer token of the ingest API for the action server
+                                      (at least 32 random characters)
+    BACKEND_GATEWAY_TOKEN             the Telegram gateway's token: it can only report that a
+                                      person left (unset: the gateway is refused)
     BACKEND_ENCRYPTION_KEYS           comma-separated Fernet keys; the first encrypts, all
                                       decrypt (rotate with `python -m bot.backend.ops.rotate_keys`)
     RASA_URL, RASA_TOKEN              Rasa's HTTP API, for transcripts (http://127.0.0.1:5005)
@@ -26,7 +29,21 @@ Environment variables:
                                       unless the request's host is localhost
     LOGIN_MAX_FAILURES                consecutive failed logins before a lockout (5)
     LOGIN_LOCKOUT_MINUTES             how long the lockout lasts (15)
-    MFA_ROLES                         staff roles that must use TOTP (admin)
+    MFA_ROLES                         staff roles that must use TOTP (every role: advisor,
+                                      supervisor, admin); production refuses an exempt role
+    LOGIN_IP_MAX_FAILURES             failed logins from one address (any account) before
+                                      that address must wait (20)
+    LOGIN_IP_WINDOW_MINUTES           the window those failures are counted in (15)
+    DEPLOYMENT                        laptop (default) or production: production refuses to
+                                      start with an exempt role, a database or Redis URL
+                                      without a password, or COOKIE_SECURE=false
+    STAFF_HOST                        serve /staff/ only on this host name (and no other
+                                      path on it), e.g. staff.charity.example; unset: any host
+    DEMO_PAGE                         on | off: the example charity page at /demo (on for a
+                                      laptop, off in production)
+    TRUSTED_PROXIES                   comma-separated addresses or networks of the reverse
+                                      proxy; from these, the last X-Forwarded-For address is
+                                      the client's (unset: the socket's address)
     PRIORITY_ESCALATION_HOURS         waiting this long raises a handoff one priority level (24)
     WIDGET_SESSION_KEY                signs the web chat widget's session ids (32+ characters);
                                       unset, the chat relay turns every visitor away gently
@@ -35,6 +52,13 @@ Environment variables:
                                       /demo) is always allowed, so the default allows only it
     WIDGET_SESSION_HOURS              a widget session can be resumed for this long (24)
     WIDGET_MESSAGES_PER_MINUTE        per connection, after a burst of 10 (30)
+    WIDGET_SESSIONS_PER_IP            new chat sessions one address may open an hour (30)
+    WIDGET_CONNECTIONS_PER_IP         chat connections one address may hold at once (20)
+    RASA_MAX_CONCURRENT               messages this process may have at Rasa at once; past
+                                      it a person is told kindly, with the crisis lines (32)
+    HANDOFFS_PER_CONVERSATION         handoffs one conversation may queue a day (3)
+    HANDOFFS_PER_IP                   handoffs the widget sessions of one address may queue
+                                      a day (10)
     WIDGET_RASA_TIMEOUT_SECONDS       how long the relay waits for the assistant's reply (20)
     TELEGRAM_GATEWAY_URL              the Telegram gateway's internal API, for staff replies
                                       during a takeover (unset: Telegram replies are off)
@@ -49,6 +73,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -57,17 +82,21 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from bot import secret_checks
 from bot.backend.storage.vocab import STAFF_ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour on one account.
 MAX_FAILED_LOGINS_PER_HOUR = 100
-MIN_SERVICE_TOKEN_LENGTH = 32
 MIN_WIDGET_KEY_LENGTH = 32
 # What a browser sends as Origin: scheme, host, optional port (IPv6 hosts are not supported).
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 _REDIS_PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_HOST = re.compile(r"^[a-z0-9.-]{1,253}$")
+DEPLOYMENTS = ("laptop", "production")
+GENERATE = "generate with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(ValueError):
@@ -83,6 +112,7 @@ class Settings:
     database_url: str
     tracker_database_url: str
     service_token: str | None
+    gateway_token: str | None
     encryption_keys: tuple[bytes, ...]
     rasa_url: str
     rasa_token: str | None
@@ -95,12 +125,23 @@ class Settings:
     login_max_failures: int
     login_lockout_minutes: int
     mfa_roles: frozenset[str]
+    login_ip_max_failures: int
+    login_ip_window_minutes: int
+    deployment: str
+    staff_host: str | None
+    demo_page: bool
+    trusted_proxies: tuple[Network, ...]
     priority_escalation_hours: int
     widget_session_key: str | None
     widget_allowed_origins: tuple[str, ...]
     widget_session_hours: int
     widget_messages_per_minute: int
     widget_rasa_timeout_seconds: float
+    widget_sessions_per_ip: int
+    widget_connections_per_ip: int
+    rasa_max_concurrent: int
+    handoffs_per_conversation: int
+    handoffs_per_ip: int
     telegram_gateway_url: str | None
     telegram_internal_token: str | None
     redis_url: str | None
@@ -110,12 +151,16 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read and check every setting; raise ConfigError naming the bad variable."""
         env = os.environ if env is None else env
+        deployment = env.get("DEPLOYMENT", "").strip().lower() or "laptop"
+        if deployment not in DEPLOYMENTS:
+            raise ConfigError("DEPLOYMENT must be laptop or production")
         settings = cls(
             host=env.get("BACKEND_HOST", "127.0.0.1"),
             port=_int(env, "BACKEND_PORT", 8080, 1, 65535),
             database_url=env.get("DATABASE_URL", "sqlite:///var/backend.db"),
             tracker_database_url=env.get("TRACKER_DATABASE_URL", "sqlite:///var/rasa-tracker.db"),
             service_token=env.get("BACKEND_SERVICE_TOKEN") or None,
+            gateway_token=env.get("BACKEND_GATEWAY_TOKEN") or None,
             encryption_keys=_fernet_keys(env.get("BACKEND_ENCRYPTION_KEYS", "")),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=env.get("RASA_TOKEN") or None,
@@ -130,7 +175,13 @@ class Settings:
             cookie_secure=_tristate(env, "COOKIE_SECURE"),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5, 1, MAX_FAILED_LOGINS_PER_HOUR),
             login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60),
-            mfa_roles=_roles(env.get("MFA_ROLES", "admin")),
+            mfa_roles=_roles(env.get("MFA_ROLES", ",".join(STAFF_ROLES))),
+            login_ip_max_failures=_int(env, "LOGIN_IP_MAX_FAILURES", 20, 1, 1000),
+            login_ip_window_minutes=_int(env, "LOGIN_IP_WINDOW_MINUTES", 15, 1, 24 * 60),
+            deployment=deployment,
+            staff_host=_host(env.get("STAFF_HOST", "")),
+            demo_page=_switch(env, "DEMO_PAGE", deployment == "laptop"),
+            trusted_proxies=_networks(env.get("TRUSTED_PROXIES", "")),
             priority_escalation_hours=_int(env, "PRIORITY_ESCALATION_HOURS", 24, 1, 24 * 30),
             widget_session_key=_widget_key(env.get("WIDGET_SESSION_KEY", "")),
             widget_allowed_origins=_origins(env.get("WIDGET_ALLOWED_ORIGINS", "")),
@@ -138,6 +189,11 @@ class Settings:
             widget_messages_per_minute=_int(env, "WIDGET_MESSAGES_PER_MINUTE", 30, 1, 600),
             widget_rasa_timeout_seconds=_float(env, "WIDGET_RASA_TIMEOUT_SECONDS", 20.0, 0.1,
                                                120.0),
+            widget_sessions_per_ip=_int(env, "WIDGET_SESSIONS_PER_IP", 30, 1, 100_000),
+            widget_connections_per_ip=_int(env, "WIDGET_CONNECTIONS_PER_IP", 20, 1, 100_000),
+            rasa_max_concurrent=_int(env, "RASA_MAX_CONCURRENT", 32, 1, 10_000),
+            handoffs_per_conversation=_int(env, "HANDOFFS_PER_CONVERSATION", 3, 1, 100),
+            handoffs_per_ip=_int(env, "HANDOFFS_PER_IP", 10, 1, 100_000),
             telegram_gateway_url=(env.get("TELEGRAM_GATEWAY_URL") or "").rstrip("/") or None,
             telegram_internal_token=env.get("TELEGRAM_INTERNAL_TOKEN") or None,
             redis_url=_redis_url(env.get("REDIS_URL", "")),
@@ -157,15 +213,54 @@ class Settings:
         periods = -(-60 // self.login_lockout_minutes)
         return self.login_max_failures * periods
 
+    @property
+    def production(self) -> bool:
+        """DEPLOYMENT=production: the stricter checks at start apply."""
+        return self.deployment == "production"
+
     def require_server_secrets(self) -> None:
-        """Refuse to serve without a strong service token and at least one encryption key."""
+        """Refuse to serve with a secret that is missing, a placeholder or guessable, with
+        two secrets alike, or (in production) with a staff role exempt from the second
+        factor; the message names the variable, never its value."""
         if not self.service_token:
             raise ConfigError("BACKEND_SERVICE_TOKEN is not set (`make run` generates one)")
-        if len(self.service_token) < MIN_SERVICE_TOKEN_LENGTH:
-            raise ConfigError(
-                f"BACKEND_SERVICE_TOKEN must be at least {MIN_SERVICE_TOKEN_LENGTH} characters"
-            )
         self.require_encryption_keys()
+        optional = {"BACKEND_GATEWAY_TOKEN": self.gateway_token,
+                    "RASA_TOKEN": self.rasa_token,
+                    "WIDGET_SESSION_KEY": self.widget_session_key,
+                    "TELEGRAM_INTERNAL_TOKEN": self.telegram_internal_token}
+        try:
+            secret_checks.check_secret("BACKEND_SERVICE_TOKEN", self.service_token,
+                                       hint=GENERATE)
+            for name, value in optional.items():
+                if value is not None:
+                    secret_checks.check_secret(name, value, hint=GENERATE)
+            for position, key in enumerate(self.encryption_keys, start=1):
+                secret_checks.check_secret(f"BACKEND_ENCRYPTION_KEYS (key {position})",
+                                           key.decode("ascii"))
+            secret_checks.check_distinct({"BACKEND_SERVICE_TOKEN": self.service_token,
+                                          **optional})
+            for name, url in (("DATABASE_URL", self.database_url),
+                              ("TRACKER_DATABASE_URL", self.tracker_database_url),
+                              ("REDIS_URL", self.redis_url)):
+                secret_checks.check_url_password(name, url, required=self.production)
+        except secret_checks.SecretError as error:
+            raise ConfigError(str(error)) from None
+        if self.production:
+            self._require_production_policy()
+
+    def _require_production_policy(self) -> None:
+        exempt = set(STAFF_ROLES) - self.mfa_roles
+        if exempt:
+            raise ConfigError("MFA_ROLES: in production every staff role needs a second "
+                              f"factor; exempt: {', '.join(sorted(exempt))}")
+        if self.cookie_secure is False:
+            raise ConfigError("COOKIE_SECURE=false is refused in production")
+        if self.rasa_token is None:
+            raise ConfigError("RASA_TOKEN is not set: transcripts and takeover need it")
+        if not self.trusted_proxies:
+            raise ConfigError("TRUSTED_PROXIES is not set: behind the proxy every visitor "
+                              "would share its address, and its limits")
 
     def require_encryption_keys(self) -> None:
         """Refuse to touch encrypted columns without a key."""
@@ -233,6 +328,36 @@ def _roles(raw: str) -> frozenset[str]:
     if unknown:
         raise ConfigError(f"MFA_ROLES: unknown role(s) {', '.join(sorted(unknown))}")
     return roles
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("on", "off", "true", "false", "1", "0"):
+        raise ConfigError(f"{name} must be on or off")
+    return raw in ("on", "true", "1")
+
+
+def _host(raw: str) -> str | None:
+    host = raw.strip().lower()
+    if host and not _HOST.match(host):
+        raise ConfigError("STAFF_HOST must be a host name like staff.charity.example "
+                          "(no scheme, port or path)")
+    return host or None
+
+
+def _networks(raw: str) -> tuple[Network, ...]:
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(f"TRUSTED_PROXIES: {part[:60]!r} is not an address or "
+                              "network (10.0.0.0/8, ::1)") from None
+    return tuple(networks)
 
 
 def _widget_key(raw: str) -> str | None:

@@ -1,15 +1,18 @@
 """What a person types, made safe to hand to the assistant.
 
 Control characters and NUL bytes are stripped (they confuse tokenisers and some databases
-refuse NUL). A leading "/" is dropped from anything that is not one of the gateway's own
-commands: Rasa reads "/intent{...}" as a ready-made intent that skips understanding, and
-with it the safety matcher, so only the gateway's commands and buttons ever send payloads.
+refuse NUL). Leading slashes are dropped from anything that is not one of the gateway's own
+commands (bot/typed_text.py): Rasa reads "/intent{...}" as a ready-made intent that skips
+understanding, and with it the safety matcher, so only the gateway's commands and buttons
+ever send payloads.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+from bot.typed_text import neutralise
 
 # Telegram allows 4,096; past this we ask for shorter parts rather than cut someone off.
 MAX_CHARS = 4000
@@ -36,7 +39,7 @@ def clean(text: str) -> str:
 
 def from_person(text: str | None) -> Incoming:
     """Checks and cleans what a person typed; never passes a payload through."""
-    cleaned = clean(text or "").lstrip("/").strip()
+    cleaned = neutralise(clean(text or ""))
     if not cleaned:
         return Incoming("", "empty")
     if len(cleaned) > MAX_CHARS:

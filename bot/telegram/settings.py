@@ -22,7 +22,12 @@ Environment variables:
     TELEGRAM_RASA_TIMEOUT_SECONDS  how long to wait for the assistant's reply (30);
                                 RASA_TIMEOUT_SECONDS, its old name, is read when it is unset
                                 (until the next release; the backend read it as 5 s)
-    BACKEND_URL, BACKEND_SERVICE_TOKEN  told when a person leaves with /clear (optional)
+    BACKEND_URL, BACKEND_GATEWAY_TOKEN  told when a person leaves with /clear (optional);
+                                the token is the gateway's own, which the backend accepts
+                                for that one call and no other
+
+Secrets are refused when they are placeholders (CHANGE_ME...), empty where required, or
+guessable (bot/secret_checks.py), naming the variable.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from bot import secret_checks
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MIN_INTERNAL_TOKEN_LENGTH = 32
 _N = TypeVar("_N", int, float)
 # Telegram accepts 1-256 characters from this set as a webhook secret_token.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
@@ -84,6 +90,9 @@ class Settings:
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if not token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is required (from @BotFather)")
+        if secret_checks.is_placeholder(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN still holds a placeholder: use the token "
+                              "from @BotFather")
         mode = env.get("TELEGRAM_MODE", "polling").strip().lower() or "polling"
         if mode not in ("polling", "webhook"):
             raise ConfigError("TELEGRAM_MODE must be 'polling' or 'webhook'")
@@ -96,9 +105,11 @@ class Settings:
                 raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of "
                                   "A-Z, a-z, 0-9, _ and - in webhook mode")
         internal = env.get("TELEGRAM_INTERNAL_TOKEN") or None
-        if internal is not None and len(internal) < MIN_INTERNAL_TOKEN_LENGTH:
-            raise ConfigError(f"TELEGRAM_INTERNAL_TOKEN must be at least "
-                              f"{MIN_INTERNAL_TOKEN_LENGTH} characters")
+        backend_token = env.get("BACKEND_GATEWAY_TOKEN") or None
+        _check_secrets({"TELEGRAM_WEBHOOK_SECRET": secret if mode == "webhook" else None,
+                        "TELEGRAM_INTERNAL_TOKEN": internal,
+                        "BACKEND_GATEWAY_TOKEN": backend_token,
+                        "TELEGRAM_ID_KEY": env.get("TELEGRAM_ID_KEY", "").strip() or None})
         state = env.get("TELEGRAM_STATE_PATH", "var/telegram.db")
         if state != ":memory:" and not Path(state).is_absolute():
             state = str(PROJECT_ROOT / state)
@@ -119,8 +130,19 @@ class Settings:
                 env, _renamed(env, "TELEGRAM_RASA_TIMEOUT_SECONDS", "RASA_TIMEOUT_SECONDS"),
                 30.0, 1.0, 300.0),
             backend_url=(env.get("BACKEND_URL") or "").rstrip("/") or None,
-            backend_token=env.get("BACKEND_SERVICE_TOKEN") or None,
+            backend_token=backend_token,
         )
+
+
+def _check_secrets(values: dict[str, str | None]) -> None:
+    """Each secret that is set must be strong, and used for one thing only."""
+    try:
+        for name, value in values.items():
+            if value is not None:
+                secret_checks.check_secret(name, value)
+        secret_checks.check_distinct(values)
+    except secret_checks.SecretError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _renamed(env: Mapping[str, str], name: str, old_name: str) -> str:

@@ -19,7 +19,7 @@ import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Deque, Dict, List, Mapping, Optional
+from typing import Deque, Dict, List, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -35,7 +35,13 @@ def _fernet_key() -> str:
 SECRET_FACTORIES = {
     "RASA_TOKEN": lambda: secrets.token_urlsafe(32),
     "TRACKER_ENCRYPTION_KEYS": _fernet_key,
+    # The action server's outbox has keys of its own: it never holds the transcripts'.
+    "OUTBOX_ENCRYPTION_KEYS": _fernet_key,
+    # Rasa's token to the action server: nothing else may run an action.
+    "ACTION_SERVER_TOKEN": lambda: secrets.token_urlsafe(32),
     "BACKEND_SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
+    # The Telegram gateway's token to the backend: it can only say a person left.
+    "BACKEND_GATEWAY_TOKEN": lambda: secrets.token_urlsafe(32),
     "BACKEND_ENCRYPTION_KEYS": _fernet_key,
     "TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
     # AES-SIV key: Telegram chat ids become stable, reversible, unguessable sender ids.
@@ -94,7 +100,10 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_DB": "0",
+        "REDIS_USERNAME": "",
         "REDIS_PASSWORD": "",
+        "REDIS_USE_SSL": "false",
+        "REDIS_SSL_CA_CERTS": "",
         "REDIS_LOCK_PREFIX": "",
     }
     for key, value in defaults.items():
@@ -108,6 +117,22 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
     return env
 
 
+# Secrets a process must not hold, by service: each gets what its own checks name.
+NOT_FOR = {
+    "rasa": ("BACKEND_SERVICE_TOKEN", "BACKEND_GATEWAY_TOKEN", "BACKEND_ENCRYPTION_KEYS",
+             "OUTBOX_ENCRYPTION_KEYS", "WIDGET_SESSION_KEY", "TELEGRAM_INTERNAL_TOKEN",
+             "TELEGRAM_ID_KEY", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"),
+    "actions": ("RASA_TOKEN", "TRACKER_ENCRYPTION_KEYS", "BACKEND_GATEWAY_TOKEN",
+                "BACKEND_ENCRYPTION_KEYS", "WIDGET_SESSION_KEY", "TELEGRAM_INTERNAL_TOKEN",
+                "TELEGRAM_ID_KEY", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"),
+    "backend": ("TRACKER_ENCRYPTION_KEYS", "OUTBOX_ENCRYPTION_KEYS", "ACTION_SERVER_TOKEN",
+                "TELEGRAM_ID_KEY", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"),
+    "telegram": ("RASA_TOKEN", "TRACKER_ENCRYPTION_KEYS", "OUTBOX_ENCRYPTION_KEYS",
+                 "ACTION_SERVER_TOKEN", "BACKEND_SERVICE_TOKEN", "BACKEND_ENCRYPTION_KEYS",
+                 "WIDGET_SESSION_KEY"),
+}
+
+
 @dataclass
 class Service:
     """One process of the stack: how to start it and how to tell it is up."""
@@ -116,6 +141,8 @@ class Service:
     argv: List[str]
     health_url: str
     startup_seconds: float = 120.0
+    # Variables removed from this process's environment (NOT_FOR).
+    withheld: Tuple[str, ...] = ()
     process: Optional[asyncio.subprocess.Process] = field(default=None, repr=False)
     # The last lines it printed, to explain a failed start even when output is hidden.
     tail: Deque[str] = field(default_factory=lambda: deque(maxlen=40), repr=False)
@@ -123,40 +150,44 @@ class Service:
 
 def rasa_service(env: Mapping[str, str], model: Path = MODEL, name: str = "rasa",
                  port: Optional[str] = None) -> Service:
-    """A Rasa server; `name` and `port` tell several apart (they share the stores)."""
+    """A Rasa server; `name` and `port` tell several apart (they share the stores).
+    Its token is RASA_TOKEN in the environment, never on the command line."""
     port = port or env["RASA_PORT"]
     return Service(
         name,
         [str(RASA_PY), "-m", "bot.assistant.serve", "run", "--enable-api",
-         # "=" form: a token may start with "-", which argparse would take for an option.
-         f"--auth-token={env['RASA_TOKEN']}", "--model", str(model),
+         "--model", str(model),
          "--endpoints", env.get("RASA_ENDPOINTS") or str(ROOT / "endpoints.yml"),
          "--credentials", env.get("RASA_CREDENTIALS") or str(ROOT / "credentials.yml"),
          "--interface", env["RASA_HOST"], "--port", port],
-        f"http://{env['RASA_HOST']}:{port}/", startup_seconds=240.0)
+        f"http://{env['RASA_HOST']}:{port}/", startup_seconds=240.0,
+        withheld=NOT_FOR["rasa"])
 
 
 def actions_service(env: Mapping[str, str]) -> Service:
     """The action server (with the referral relay), from the stack's environment."""
     return Service(
         "actions",
-        [str(RASA_PY), "-m", "actions.server",
+        [str(RASA_PY), "-m", "bot.action_gate",
          "--host", env["ACTIONS_HOST"], "--port", env["ACTIONS_PORT"]],
-        f"http://{env['ACTIONS_HOST']}:{env['ACTIONS_PORT']}/health")
+        f"http://{env['ACTIONS_HOST']}:{env['ACTIONS_PORT']}/health",
+        withheld=NOT_FOR["actions"])
 
 
 def backend_service(env: Mapping[str, str]) -> Service:
     """The backend: ingest API, staff dashboard and web chat relay."""
     return Service(
         "backend", [str(SVC_PY), "-m", "bot.backend"],
-        f"http://{env['BACKEND_HOST']}:{env['BACKEND_PORT']}/healthz")
+        f"http://{env['BACKEND_HOST']}:{env['BACKEND_PORT']}/healthz",
+        withheld=NOT_FOR["backend"])
 
 
 def telegram_service(env: Mapping[str, str]) -> Service:
     """The Telegram gateway, when a bot token is configured."""
     return Service(
         "telegram", [str(SVC_PY), "-m", "bot.telegram"],
-        f"http://{env['TELEGRAM_HOST']}:{env['TELEGRAM_PORT']}/healthz")
+        f"http://{env['TELEGRAM_HOST']}:{env['TELEGRAM_PORT']}/healthz",
+        withheld=NOT_FOR["telegram"])
 
 
 def healthy(url: str) -> bool:
@@ -181,8 +212,9 @@ class Supervisor:
 
     async def start(self, service: Service) -> None:
         """Starts a service's process, its output to its log file (or the console)."""
+        env = {k: v for k, v in self.env.items() if k not in service.withheld}
         service.process = await asyncio.create_subprocess_exec(
-            *service.argv, cwd=str(ROOT), env=self.env,
+            *service.argv, cwd=str(ROOT), env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             start_new_session=True)
         self.services.append(service)

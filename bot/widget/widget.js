@@ -140,7 +140,9 @@
   // --- the page's parts -------------------------------------------------------------------
   var sheet = null;
   function shadow(host) {
-    var root = host.attachShadow({ mode: 'open' });
+    // Closed: the host page's scripts (analytics, ads, anything the charity's site loads)
+    // get no handle on the conversation through host.shadowRoot.
+    var root = host.attachShadow({ mode: 'closed' });
     if ('adoptedStyleSheets' in root && window.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
       sheet = sheet || new CSSStyleSheet();
       if (!sheet.cssRules.length) sheet.replaceSync(CSS);
@@ -272,9 +274,11 @@
     if (buttons && buttons.length) {
       var group = el('div', { 'class': 'choices', role: 'group', 'aria-label': 'Choices' });
       buttons.forEach(function (choice) {
-        if (!choice || typeof choice.title !== 'string' || typeof choice.payload !== 'string') return;
+        // The relay sends a token for each button, never its payload: typed text is always
+        // words, and only a token it issued opens into a choice.
+        if (!choice || typeof choice.title !== 'string' || typeof choice.choice !== 'string') return;
         var button = el('button', { type: 'button' }, [choice.title]);
-        button.addEventListener('click', function () { say(choice.payload, choice.title); });
+        button.addEventListener('click', function () { choose(choice.choice, choice.title); });
         group.appendChild(button);
       });
       log.appendChild(group);
@@ -282,13 +286,21 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function say(payload, shown) {
+  function say(text) {
+    deliver(text, { type: 'message', text: text });
+  }
+
+  function choose(token, title) {
+    deliver(title, { type: 'choice', choice: token });
+  }
+
+  function deliver(shown, frame) {
     if (state.stopped) return;
     show('you', shown);
     if (state.ready && state.socket) {
-      send({ type: 'message', text: payload });
+      send(frame);
     } else if (state.outbox.length < 20) {
-      state.outbox.push(payload);
+      state.outbox.push(frame);
     }
   }
 
@@ -316,8 +328,8 @@
       state.ready = true;
       state.attempts = 0;
       status.textContent = '';
-      if (!frame.resumed) send({ type: 'message', text: '/greet' });
-      state.outbox.splice(0).forEach(function (text) { send({ type: 'message', text: text }); });
+      // A new session's welcome is sent by the relay itself.
+      state.outbox.splice(0).forEach(send);
     } else if (frame.type === 'message') {
       typingOff();
       show(SPEAKERS[frame.from] ? frame.from : 'note', String(frame.text || ''),
@@ -357,6 +369,9 @@
         stop('This conversation carried on in another window.');
       } else if (event.code === 4001 || event.code === 4003) {
         stop('');
+      } else if (event.code === 4029) {
+        state.attempts = Math.max(state.attempts, 5);  // too many from this network: wait
+        retry();
       } else {
         retry();
       }
@@ -466,7 +481,7 @@
     var text = input.value;
     if (!text.trim()) return;
     input.value = '';
-    say(text.slice(0, MAX_TEXT), text.slice(0, MAX_TEXT));
+    say(text.slice(0, MAX_TEXT));
   });
   input.addEventListener('keydown', function (event) {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {

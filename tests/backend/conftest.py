@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import redis
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -27,6 +28,7 @@ from bot.backend.main import init_app
 
 from .support import RASA_TOKEN, Client, Clock, Databases, FakeRasa, MakeClient, make_settings
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Rasa's SQL tracker store table, as Rasa creates it.
@@ -114,7 +116,8 @@ async def fake_rasa(
 
     async def tracker(request: web.Request) -> web.Response:
         rasa.requests.append(request.match_info["sender_id"])
-        if request.query.get("token") != RASA_TOKEN:
+        if (request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}"
+                or "token" in request.query):
             return web.json_response({"message": "unauthorized"}, status=401)
         sender = request.match_info["sender_id"]
         return web.json_response({"sender_id": sender, "events": rasa.trackers.get(sender, [])})
@@ -124,3 +127,19 @@ async def fake_rasa(
     server = await aiohttp_server(app)
     rasa.url = str(server.make_url("")).rstrip("/")
     yield rasa
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A prefix of this test's own; every key under it is deleted afterwards."""
+    prefix = f"test-chat-{os.getpid()}-{secrets.token_hex(4)}:"
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis is needed at {REDIS_URL} (set TEST_REDIS_URL): {error}")
+    yield prefix
+    keys = list(client.scan_iter(match=prefix + "*", count=500))
+    if keys:
+        client.delete(*keys)
+    client.close()

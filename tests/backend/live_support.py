@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -56,6 +57,11 @@ class RasaDouble:
     def said(self, sender: str, kind: str = "bot") -> list[dict[str, Any]]:
         return [e for e in self.events.get(sender, []) if e.get("event") == kind]
 
+    def said_by_staff(self, sender: str) -> list[dict[str, Any]]:
+        """What staff added to the conversation (their events carry metadata; the
+        assistant's own, such as the welcome, do not)."""
+        return [e for e in self.said(sender) if e.get("metadata")]
+
     def add_user_message(self, sender: str, text: str, at: float | None = None) -> None:
         self.events.setdefault(sender, []).append(
             {"event": "user", "text": text, "timestamp": at or time.time()})
@@ -80,7 +86,7 @@ def rasa_app(rasa: RasaDouble) -> web.Application:
     async def append(request: web.Request) -> web.Response:
         if rasa.down:
             return web.Response(status=503)
-        if request.query.get("token") != RASA_TOKEN:
+        if not _bearer(request):
             return web.json_response({"message": "unauthorized"}, status=401)
         rasa.event_posts += 1
         sender = request.match_info["sender"]
@@ -91,7 +97,7 @@ def rasa_app(rasa: RasaDouble) -> web.Application:
     async def tracker(request: web.Request) -> web.Response:
         if rasa.down:
             return web.Response(status=503)
-        if request.query.get("token") != RASA_TOKEN:
+        if not _bearer(request):
             return web.json_response({"message": "unauthorized"}, status=401)
         sender = request.match_info["sender"]
         return web.json_response({"sender_id": sender, "events": rasa.events.get(sender, []),
@@ -185,3 +191,21 @@ def own_origin(client: Client) -> str:
 
 def utc(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def _bearer(request: web.Request) -> bool:
+    """Rasa's token, as the API guard takes it: in the header, never in the URL."""
+    return (request.headers.get("Authorization") == f"Bearer {RASA_TOKEN}"
+            and "token" not in request.query)
+
+
+async def say_hello(socket: Any, token: str | None = None) -> dict[str, Any]:
+    """Send the hello frame; return the session frame. A new session's welcome (the relay
+    sends "/greet" itself) is read and dropped, so tests start after it."""
+    await socket.send_json({"type": "hello", "session": token})
+    session: dict[str, Any] = json.loads((await socket.receive(timeout=5)).data)
+    if session.get("type") == "session" and not session["resumed"]:
+        while json.loads((await socket.receive(timeout=5)).data) != {"type": "typing",
+                                                                    "on": False}:
+            pass
+    return session

@@ -23,7 +23,7 @@ from bot.backend.storage.models import StaffUser
 SERVICE_TOKEN = "test-service-token-0123456789-abcdefghij"
 ENCRYPTION_KEY = "kBU8Cl3OWCcZNZV7-5b4fjqzE02pRMgQVIK7XYbVKE0="
 OLD_ENCRYPTION_KEY = "Cq3bkHqz6jvDgW4mDyYg1mB6t1-qTQQ3Q0-3y0Vb0mM="
-RASA_TOKEN = "rasa-test-token"
+RASA_TOKEN = "rasa-test-token-Hq3v9LmZ2pXw7Rk4Tn8Ys6Bd"
 PASSWORD = "correct horse battery staple"
 AUTH = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 Client = TestClient[web.Request, web.Application]
@@ -190,6 +190,9 @@ def make_settings(databases: Databases, **env: str) -> Settings:
         "RASA_TOKEN": RASA_TOKEN,
         "STAFF_RASA_TIMEOUT_SECONDS": "2",
         "RETENTION_INTERVAL_MINUTES": "0",
+        # The second factor for every role is the default (test_mfa.py); the other tests
+        # are about other things, and only their admins enrol.
+        "MFA_ROLES": "admin",
         **env,
     })
 

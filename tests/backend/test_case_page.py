@@ -70,7 +70,7 @@ async def test_a_note_with_markup_is_shown_as_text(
 
 @pytest.mark.parametrize(("env", "message"), [
     ({"RASA_URL": "http://127.0.0.1:9"}, "could not be reached"),
-    ({"RASA_TOKEN": "wrong-token"}, "refused our token"),
+    ({"RASA_TOKEN": "wrong-token-Pz8Kq3Wm6Xv1Bn4Rt7Yc2Hd5"}, "refused our token"),
     ({"RASA_TOKEN": ""}, "not configured"),
 ])
 async def test_the_page_explains_a_missing_transcript(

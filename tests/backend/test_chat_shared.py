@@ -12,16 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import secrets
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
-import redis
 import redis.asyncio
 
 from bot.backend.chat.hub import ENDED, MAILBOX_SIZE, REPLACED
@@ -37,6 +34,7 @@ from .live_support import (
     live_settings_env,
     own_origin,
     rasa,  # noqa: F401 (fixture)
+    say_hello,
 )
 from .support import (
     Client,
@@ -50,24 +48,8 @@ from .support import (
 )
 from .test_takeover import claimed_case
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+from .conftest import REDIS_URL
 Socket = aiohttp.ClientWebSocketResponse
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A prefix of this test's own; every key under it is deleted afterwards."""
-    prefix = f"test-chat-{os.getpid()}-{secrets.token_hex(4)}:"
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis is needed at {REDIS_URL} (set TEST_REDIS_URL): {error}")
-    yield prefix
-    keys = list(client.scan_iter(match=prefix + "*", count=500))
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 @dataclass
@@ -81,8 +63,7 @@ class Pair:
     async def widget(self, on: Client,
                      token: str | None = None) -> tuple[Socket, dict[str, Any]]:
         socket = await on.ws_connect("/chat/ws", headers={"Origin": own_origin(on)})
-        await socket.send_json({"type": "hello", "session": token})
-        return socket, json.loads((await socket.receive(timeout=5)).data)
+        return socket, await say_hello(socket, token)
 
     async def staff(self, action: str, data: dict[str, str] | None = None) -> Any:
         """A case action on B, answered in JSON where the route offers it."""
@@ -142,7 +123,7 @@ async def test_staff_on_one_process_talk_to_a_widget_held_by_the_other(
     response = await pair.staff("takeover", {"name": "Sam"})
     assert await response.json() == {"outcome": "delivered",
                                      "message": "Sent. They are connected and can see it."}
-    [join] = rasa.said(sender)
+    [join] = rasa.said_by_staff(sender)
     assert await next_message(widget) == {"type": "message", "from": "notice",
                                           "text": join["text"], "buttons": []}
     assert join["text"].startswith("Sam, an advisor from the team, has joined the chat.")
@@ -269,7 +250,7 @@ async def test_when_redis_cannot_be_reached_staff_are_told_and_nothing_crashes(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="bot.backend")
     pair = await make_pair(aiohttp_client, databases, clock, rasa, gateway,
-                           REDIS_URL=f"redis://:secret-password@127.0.0.1:{closed_port()}/0")
+                           REDIS_URL=f"redis://:Kx7Wq2Rm9Tz4Vb6N@127.0.0.1:{closed_port()}/0")
     widget, session = await pair.widget(pair.a)
     assert session["type"] == "session", "a widget still gets a session"
     await widget.send_json({"type": "message", "text": "my own words"})

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
-from bot.backend.keys import SESSIONS
-from bot.backend.storage.models import AggregateCount, AppliedEvent, AuditEntry, Handoff, Note, Referral
+from bot.backend.api.erasures import retry_all
+from bot.backend.keys import CLOCK, SESSIONS, TRACKER, VAULT
+from bot.backend.storage.models import (
+    AggregateCount,
+    AppliedEvent,
+    AuditEntry,
+    Handoff,
+    Note,
+    PendingErasure,
+    Referral,
+)
 
 from .support import (
     AUTH,
@@ -109,6 +119,41 @@ async def test_erasure_fails_whole_when_the_tracker_store_is_down(
     assert await count(client.app, Referral) == 1, "nothing is half-erased; the outbox retries"
 
 
+async def test_a_failed_erasure_is_kept_retried_and_shown_to_admins(
+    make_client: MakeClient, databases: Databases,
+) -> None:
+    broken = await make_client(
+        TRACKER_DATABASE_URL="postgresql://postgres@127.0.0.1:9/unreachable")
+    await ingest_handoff(broken, "erase-me-later")
+    for _ in range(2):
+        response = await broken.delete("/api/v1/conversations/erase-me-later", headers=AUTH)
+        assert response.status == 503
+    async with broken.app[SESSIONS]() as session:
+        kept = (await session.scalars(select(PendingErasure))).one()
+    assert kept.attempts == 2 and kept.last_error == "OperationalError"
+    assert "erase-me-later" not in kept.conversation_id_enc, "kept encrypted"
+    await add_staff(broken.app, "admin@example.org", role="admin",
+                    totp_secret=pyotp.random_base32())
+    await add_staff(broken.app, "ana@example.org")
+    await login(broken, "ana@example.org")
+    assert "could not be completed" not in await (await broken.get("/staff/queue")).text(), \
+        "advisors are not told"
+    admin = await make_client(
+        TRACKER_DATABASE_URL="postgresql://postgres@127.0.0.1:9/unreachable",
+        MFA_ROLES="")
+    await login(admin, "admin@example.org")
+    banner = await (await admin.get("/staff/queue")).text()
+    assert "1 erasure request could not be completed" in banner and "OperationalError" in banner
+    # The tracker store is back: the retention run finishes the erasure.
+    fixed = await make_client()
+    done = await retry_all(fixed.app[SESSIONS], fixed.app[VAULT], fixed.app[TRACKER],
+                           fixed.app[CLOCK]())
+    assert done == 1
+    assert await count(fixed.app, Referral) == 0
+    assert await count(fixed.app, PendingErasure) == 0
+    assert len(await _audit(fixed, "conversation.erasure_retried")) == 1
+
+
 async def test_withdrawal_closes_the_handoff_and_deletes_its_details(client: Client) -> None:
     handoff_id = await ingest_handoff(client, "changed-mind")
     response = await client.post("/api/v1/conversations/changed-mind/withdraw", headers=AUTH)
@@ -126,6 +171,20 @@ async def test_withdrawal_closes_the_handoff_and_deletes_its_details(client: Cli
     assert (referral.consent, referral.consent_at) == (False, None)
     assert len(await _audit(client, "handoff.withdrawn")) == 1
     assert (await _counts(client))[("outcomes", "withdrawn")] == 1
+
+
+async def test_withdrawal_deletes_the_staff_notes_too(client: Client) -> None:
+    handoff_id = await ingest_handoff(client, "changed-mind")
+    await add_staff(client.app, "ana@example.org")
+    await login(client, "ana@example.org")
+    case = f"/staff/cases/{handoff_id}"
+    await submit(client, case, f"{case}/claim")
+    await submit(client, case, f"{case}/note", {"body": "Called back; she may report it."})
+    assert await count(client.app, Note) == 1
+    await client.post("/api/v1/conversations/changed-mind/withdraw", headers=AUTH)
+    assert await count(client.app, Note) == 0
+    [entry] = await _audit(client, "handoff.withdrawn")
+    assert entry.detail == "notes=1"
 
 
 async def test_withdrawing_twice_is_harmless(client: Client) -> None:

@@ -20,6 +20,7 @@ def _assert_headers(response: object, secure: bool = False) -> None:
     assert headers["Referrer-Policy"] == "no-referrer"
     assert headers["Cache-Control"] == "no-store"
     assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-XSS-Protection"] == "0", "the old auditor off (make scan, docs/security.md)"
     assert ("Strict-Transport-Security" in headers) is secure
 
 

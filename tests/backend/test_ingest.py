@@ -14,6 +14,7 @@ from bot.backend.storage.models import AggregateCount, AppliedEvent, AuditEntry,
 from .support import (
     AUTH,
     Client,
+    MakeClient,
     count,
     handoff_event,
     iso,
@@ -139,6 +140,26 @@ async def test_the_service_token_is_required(client: Client,
         assert response.status == 401
         assert (await response.json())["error"] == "unauthorized"
     assert await count(client.app, Referral) == 0
+
+
+GATEWAY_TOKEN = "gateway-token-Wq8Zm3Kx7Rb2Nc5Vt9Lp4Hs6"
+
+
+async def test_the_gateways_token_can_only_report_that_a_person_left(
+        make_client: MakeClient) -> None:
+    client = await make_client(BACKEND_GATEWAY_TOKEN=GATEWAY_TOKEN)
+    gateway = {"Authorization": f"Bearer {GATEWAY_TOKEN}"}
+    await post_event(client, handoff_event("tg-1"))
+    left = await client.post("/api/v1/conversations/tg-1/left", headers=gateway)
+    assert left.status == 204
+    for response in (
+        await client.post("/api/v1/events", json=referral_event("tg-2"), headers=gateway),
+        await client.delete("/api/v1/conversations/tg-1", headers=gateway),
+        await client.post("/api/v1/conversations/tg-1/withdraw", headers=gateway),
+    ):
+        assert response.status == 401
+    assert await count(client.app, Referral) == 1
+    assert await count(client.app, Handoff, Handoff.status == "new") == 1
 
 
 async def test_concurrent_first_events_make_one_referral(client: Client) -> None:

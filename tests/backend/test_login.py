@@ -9,7 +9,7 @@ from bot.backend.keys import SESSIONS
 from bot.backend.staff.sessions import token_id
 from bot.backend.storage.models import AuditEntry, StaffSession, StaffUser
 
-from .support import Client, Clock, MakeClient, add_staff, count, csrf_token, login
+from .support import PASSWORD, Client, Clock, MakeClient, add_staff, count, csrf_token, login
 
 pytestmark = pytest.mark.asyncio
 EMAIL = "ana@example.org"
@@ -143,12 +143,20 @@ async def test_behind_tls_cookies_are_secure_and_host_prefixed(
     host = {"Host": "staff.example.org"}
     page = await client.get("/staff/login", headers=host)
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
-    assert page.cookies["staff_login_csrf"]["secure"]
+    # The login form's CSRF cookie too: a sibling subdomain cannot plant one.
+    assert "staff_login_csrf" not in page.cookies
+    login_csrf = page.cookies["__Host-staff_login_csrf"]
+    assert login_csrf["secure"] and login_csrf["path"] == "/" and not login_csrf["domain"]
     # The test client speaks plain http, so it will not send a Secure cookie back by itself.
-    login_cookie = page.cookies["staff_login_csrf"].value
+    planted = await client.post(
+        "/staff/login", allow_redirects=False,
+        headers={**host, "Cookie": f"staff_login_csrf={login_csrf.value}"},
+        data={"csrf_token": login_csrf.value, "email": EMAIL,
+              "password": "correct horse battery staple"})
+    assert planted.status == 403, "the unprefixed cookie is not the login form's"
     response = await client.post(
         "/staff/login", allow_redirects=False,
-        headers={**host, "Cookie": f"staff_login_csrf={login_cookie}"},
+        headers={**host, "Cookie": f"__Host-staff_login_csrf={login_csrf.value}"},
         data={"csrf_token": csrf_token(await page.text()), "email": EMAIL,
               "password": "correct horse battery staple"})
     cookie = response.cookies["__Host-staff_session"]
@@ -164,3 +172,64 @@ async def test_an_inactive_account_cannot_sign_in(client: Client) -> None:
     response = await login(client, EMAIL)
     assert "did not match" in await response.text()
     assert await count(client.app, StaffSession) == 0
+
+
+PROXY = {"TRUSTED_PROXIES": "127.0.0.1/32,::1/128", "LOGIN_IP_MAX_FAILURES": "3"}
+
+
+async def _failed_from(client: Client, address: str, email: str = EMAIL):
+    page = await client.get("/staff/login")
+    return await client.post("/staff/login", headers={"X-Forwarded-For": address}, data={
+        "csrf_token": csrf_token(await page.text()), "email": email, "password": "wrong"})
+
+
+async def test_one_address_cannot_keep_trying_whatever_account_it_names(
+        make_client: MakeClient) -> None:
+    client = await make_client(**PROXY)
+    await add_staff(client.app, EMAIL)
+    for email in ("x@example.org", "y@example.org", "z@example.org"):
+        assert (await _failed_from(client, "203.0.113.7", email)).status == 200
+    held_off = await _failed_from(client, "203.0.113.7")
+    assert held_off.status == 429 and "from your network" in await held_off.text()
+    right = await client.get("/staff/login")
+    refused = await client.post("/staff/login", headers={"X-Forwarded-For": "203.0.113.7"},
+                                data={"csrf_token": csrf_token(await right.text()),
+                                      "email": EMAIL, "password": PASSWORD})
+    assert refused.status == 429, "not even the right password is tried from there"
+    async with client.app[SESSIONS]() as session:
+        user = (await session.scalars(select(StaffUser))).one()
+    assert user.failed_logins == 0 and user.locked_until is None, "the account is not locked"
+    # Another address signs in, and the window ends for the first.
+    page = await client.get("/staff/login")
+    other = await client.post("/staff/login", headers={"X-Forwarded-For": "198.51.100.2"},
+                              data={"csrf_token": csrf_token(await page.text()),
+                                    "email": EMAIL, "password": PASSWORD})
+    assert other.url.path == "/staff/queue"
+    assert ("auth.login", "denied", "reason=address_throttled") in await _actions(client)
+
+
+async def test_the_forwarded_address_counts_only_from_a_trusted_proxy(
+        make_client: MakeClient) -> None:
+    client = await make_client(LOGIN_IP_MAX_FAILURES="3")  # no trusted proxy
+    for n in range(3):
+        await _failed_from(client, f"203.0.113.{n}")
+    assert (await _failed_from(client, "192.0.2.99")).status == 429, \
+        "a client cannot pick a new address for itself"
+
+
+async def test_the_address_limit_is_shared_by_every_process_through_redis(
+        make_client: MakeClient, redis_prefix: str) -> None:
+    from .conftest import REDIS_URL
+
+    env = {**PROXY, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix}
+    one, two = await make_client(**env), await make_client(**env)
+    for client in (one, two, one):
+        await _failed_from(client, "203.0.113.9")
+    assert (await _failed_from(two, "203.0.113.9")).status == 429
+
+
+async def test_a_logout_without_a_session_is_refused_not_followed(client: Client) -> None:
+    forged = await client.post("/staff/logout", data={"csrf_token": "x"},
+                               allow_redirects=False)
+    assert forged.status == 403
+    assert ("csrf.rejected", "denied", None) in await _actions(client)

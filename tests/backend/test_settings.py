@@ -18,14 +18,16 @@ def test_the_defaults_suit_a_laptop() -> None:
     assert settings.rasa_url == "http://127.0.0.1:5005"
     assert (settings.retention_days, settings.session_idle_minutes) == (90, 15)
     assert settings.cookie_secure is None
-    assert settings.mfa_roles == frozenset({"admin"})
+    assert settings.mfa_roles == frozenset({"advisor", "supervisor", "admin"})
+    assert settings.deployment == "laptop" and settings.demo_page
+    assert settings.staff_host is None and settings.trusted_proxies == ()
     assert settings.max_failed_logins_per_hour == 20
 
 
 def test_the_server_refuses_to_start_without_secrets() -> None:
     with pytest.raises(ConfigError, match="BACKEND_SERVICE_TOKEN is not set"):
         Settings.from_env({"BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY}).require_server_secrets()
-    with pytest.raises(ConfigError, match="at least 32"):
+    with pytest.raises(ConfigError, match="BACKEND_SERVICE_TOKEN must be at least 32"):
         Settings.from_env({"BACKEND_SERVICE_TOKEN": "short",
                            "BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY}).require_server_secrets()
     with pytest.raises(ConfigError, match="BACKEND_ENCRYPTION_KEYS is not set"):
@@ -102,3 +104,74 @@ def test_postgres_urls_use_psycopg_3() -> None:
 def test_other_databases_are_refused(raw: str) -> None:
     with pytest.raises(ConfigError):
         database_url(raw, asynchronous=True)
+
+
+STRONG = {"BACKEND_SERVICE_TOKEN": SERVICE_TOKEN, "BACKEND_ENCRYPTION_KEYS": ENCRYPTION_KEY}
+PRODUCTION = {**STRONG, "DEPLOYMENT": "production",
+              "RASA_TOKEN": "Zq4WmB8nR2xK7cTv9LpH3sYd6FgJ1aUe5oNi0rQw",
+              "DATABASE_URL": "postgresql://backend:Xk3Vb9Qm2LwZ7pRt5Yh8@db/backend",
+              "TRACKER_DATABASE_URL": "postgresql://backend:Xk3Vb9Qm2LwZ7pRt5Yh8@db/tracker",
+              "REDIS_URL": "redis://backend:Pf6Nz1Ck4Ws8Jq3Ex7Gu@redis:6379/1",
+              "TRUSTED_PROXIES": "172.30.0.0/24"}
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"BACKEND_SERVICE_TOKEN": "CHANGE_ME_BACKEND_SERVICE_TOKEN_0123456789"},
+     "^BACKEND_SERVICE_TOKEN still holds a placeholder"),
+    ({"BACKEND_SERVICE_TOKEN": "a" * 40}, "^BACKEND_SERVICE_TOKEN is too easy to guess"),
+    ({"RASA_TOKEN": "rasa-test-token"}, "^RASA_TOKEN must be at least 32"),
+    ({"RASA_TOKEN": "ab" * 20}, "^RASA_TOKEN is too easy to guess"),
+    ({"WIDGET_SESSION_KEY": "CHANGE_ME_WIDGET_SESSION_KEY_abcdefghijklmnop"},
+     "^WIDGET_SESSION_KEY still holds a placeholder"),
+    ({"TELEGRAM_INTERNAL_TOKEN": "change-me-" * 4}, "^TELEGRAM_INTERNAL_TOKEN still holds"),
+    ({"BACKEND_GATEWAY_TOKEN": SERVICE_TOKEN}, "BACKEND_GATEWAY_TOKEN has the same value"),
+    ({"BACKEND_ENCRYPTION_KEYS": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
+     r"^BACKEND_ENCRYPTION_KEYS \(key 1\) is too easy to guess"),
+    ({"DATABASE_URL": "postgresql://backend:CHANGE_ME_POSTGRES_PASSWORD@db/backend"},
+     r"^DATABASE_URL \(its password\) still holds a placeholder"),
+    ({"REDIS_URL": "redis://:secret@redis:6379/1"},
+     r"^REDIS_URL \(its password\) must be at least 16"),
+])
+def test_placeholders_empty_and_weak_secrets_are_refused_by_name(
+        env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env({**STRONG, **env}).require_server_secrets()
+
+
+def test_a_laptop_may_exempt_a_role_but_production_may_not() -> None:
+    Settings.from_env({**STRONG, "MFA_ROLES": "admin"}).require_server_secrets()
+    Settings.from_env(PRODUCTION).require_server_secrets()
+    with pytest.raises(ConfigError, match="MFA_ROLES: .* exempt: advisor, supervisor"):
+        Settings.from_env({**PRODUCTION, "MFA_ROLES": "admin"}).require_server_secrets()
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DATABASE_URL": "postgresql://backend@db/backend"}, "^DATABASE_URL has no password"),
+    ({"REDIS_URL": "redis://redis:6379/1"}, "^REDIS_URL has no password"),
+    ({"COOKIE_SECURE": "false"}, "COOKIE_SECURE=false is refused"),
+    ({"RASA_TOKEN": ""}, "^RASA_TOKEN is not set"),
+    ({"TRUSTED_PROXIES": ""}, "^TRUSTED_PROXIES is not set"),
+])
+def test_production_refuses_what_a_laptop_allows(env: dict[str, str], message: str) -> None:
+    Settings.from_env({**STRONG, **env}).require_server_secrets()
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env({**PRODUCTION, **env}).require_server_secrets()
+
+
+def test_production_turns_the_demo_page_off_unless_asked() -> None:
+    assert not Settings.from_env(PRODUCTION).demo_page
+    assert Settings.from_env({**PRODUCTION, "DEMO_PAGE": "on"}).demo_page
+    assert not Settings.from_env({"DEMO_PAGE": "off"}).demo_page
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DEPLOYMENT": "staging"}, "DEPLOYMENT must be laptop or production"),
+    ({"STAFF_HOST": "https://staff.example"}, "STAFF_HOST must be a host name"),
+    ({"TRUSTED_PROXIES": "10.0.0.0/8,proxy"}, "TRUSTED_PROXIES: 'proxy'"),
+    ({"DEMO_PAGE": "maybe"}, "DEMO_PAGE must be on or off"),
+    ({"WIDGET_SESSIONS_PER_IP": "0"}, "WIDGET_SESSIONS_PER_IP must be between"),
+    ({"RASA_MAX_CONCURRENT": "0"}, "RASA_MAX_CONCURRENT must be between"),
+])
+def test_new_settings_are_checked_by_name(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)

@@ -25,6 +25,7 @@ from .live_support import (
     live_settings_env,
     own_origin,
     rasa,  # noqa: F401 (fixture)
+    say_hello,
 )
 from .support import (
     AUTH,
@@ -65,8 +66,7 @@ class Live:
 
 async def open_widget(client: Client) -> tuple[aiohttp.ClientWebSocketResponse, str]:
     socket = await client.ws_connect("/chat/ws", headers={"Origin": own_origin(client)})
-    await socket.send_json({"type": "hello", "session": None})
-    token = json.loads((await socket.receive(timeout=5)).data)["session"]
+    token = (await say_hello(socket))["session"]
     return socket, "web-" + token.split(".")[0]
 
 
@@ -108,7 +108,7 @@ async def test_taking_over_pauses_the_assistant_and_tells_the_person_by_first_na
     assert response.status == 303
     assert response.headers["Location"].endswith("?sent=delivered")
     assert rasa.slot(live.sender) is True
-    [join] = rasa.said(live.sender)
+    [join] = rasa.said_by_staff(live.sender)
     assert join["text"].startswith("Sam, an advisor from the team, has joined the chat.")
     assert "call 999" in join["text"]
     assert join["metadata"] == {"takeover": "join", "staff_role": "advisor"}
@@ -124,7 +124,7 @@ async def test_without_a_name_the_person_hears_the_role_only(
     live: Live, rasa: RasaDouble,
 ) -> None:
     await live.post("takeover")
-    [join] = rasa.said(live.sender)
+    [join] = rasa.said_by_staff(live.sender)
     assert join["text"].startswith("An advisor from the team has joined the chat.")
     assert "ana" not in join["text"] and "example.org" not in json.dumps(rasa.events)
 

@@ -89,7 +89,8 @@ class Assistant:
     async def last_entities(self, sender: str) -> List[Dict[str, Any]]:
         """The entities extracted from the person's latest message."""
         async with self.session.get(f"{self.rasa_url}/conversations/{sender}/tracker",
-                                    params={"token": self.token}) as response:
+                                    headers={"Authorization": f"Bearer {self.token}"}
+                                    ) as response:
             if response.status != 200:
                 raise RuntimeError(f"tracker answered HTTP {response.status}")
             tracker = await response.json()

@@ -33,6 +33,9 @@ async def ctx(tmp_path_factory) -> AsyncIterator[Context]:
                            extra={"RASA_CREDENTIALS": str(stack.ROOT / "credentials.yml"),
                                   "REDIS_URL": f"redis://{redis}/0",
                                   "REDIS_PREFIX": f"{chat_prefix}:",
+                                  # The staff here sign in with a password alone (a laptop
+                                  # may exempt roles); test_mfa.py covers the second factor.
+                                  "MFA_ROLES": "admin",
                                   **telegram_client.gateway_env(bot_api, var)},
                            services=services) as cluster:
             async with aiohttp.ClientSession() as http:

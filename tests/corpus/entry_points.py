@@ -233,13 +233,16 @@ async def web_chat_relay(ctx: Context, item: BadInput) -> Optional[Answer]:
             sender: Any = sender_id(str(item.ident))
             turn = await chat.say(item.text, 5.0)
             turn.frames[:0] = refused.frames
+            greeted: List[str] = []
         else:
             await chat.hello()
             assert chat.sender, "no session was issued"
             sender = chat.sender
+            # The relay welcomes a new session itself: that is stored before the input.
+            greeted = tracker_rows(ctx, sender)
             frame = b'{"type": "message", "text": %s}' % json_string(item)
             turn = await chat.send_text(frame, 30.0)
-        stored = tracker_rows(ctx, sender)
+        stored = tracker_rows(ctx, sender)[len(greeted):]
         if turn.close_code is None:
             if chat.sender is None:
                 await chat.hello()

@@ -72,6 +72,8 @@ class WidgetSocket:
         for frame in turn.frames:
             if frame.get("type") == "session":
                 self.sender = sender_id(str(frame["session"]).split(".")[0])
+                if not frame.get("resumed"):  # the relay's own welcome follows
+                    turn.frames.extend((await self.read(within)).frames)
         return turn
 
     async def say(self, text: str, first_within: float) -> Turn:

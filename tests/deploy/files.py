@@ -96,14 +96,17 @@ def secret_keys(workload: Dict[str, Any]) -> Set[str]:
 # Where each service's code reads its settings: a variable a deployment sets must appear in
 # one of these files, so a misspelt name fails here rather than silently in production.
 SETTINGS_SOURCES = {
-    "rasa": ["deploy/endpoints.yml", "bot/assistant/tracker_cipher.py"],
-    "actions": ["actions/settings.py", "bot/assistant/tracker_cipher.py"],
+    "rasa": ["deploy/endpoints.yml", "bot/assistant/tracker_cipher.py",
+             "bot/assistant/api_guard.py"],
+    "actions": ["actions/settings.py", "bot/action_gate.py"],
     "backend": ["bot/backend/settings.py"],
     "telegram": ["bot/telegram/settings.py"],
 }
-# Variables read by Rasa itself, by the image, or by the container's own command.
+# Variables read by Rasa itself, by the image, by libpq (every service's PostgreSQL
+# driver), or by the container's own command.
 RUNTIME_VARIABLES = {"SANIC_WORKERS", "RASA_TOKEN", "REDIS_PASSWORD", "POSTGRES_USER",
-                     "POSTGRES_DB", "POSTGRES_PASSWORD", "SITE_DOMAIN", "ACME_EMAIL"}
+                     "POSTGRES_DB", "POSTGRES_PASSWORD", "SITE_DOMAIN", "ACME_EMAIL",
+                     "PGSSLMODE", "PGSSLROOTCERT"}
 
 
 def read_by(service: str, variable: str) -> bool:

@@ -3,27 +3,38 @@ deployment, checked for structure (there is no Docker engine here to run it)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
 import pytest
 import yaml
 
-from tests.deploy.files import (DEPLOY, ROOT, command_text, compose, compose_variables,
-                                env_example, read_by, service_env, services)
+from tests.deploy.files import (DEPLOY, INTERPOLATION, ROOT, command_text, compose,
+                                compose_variables, env_example, read_by, service_env,
+                                services)
 
 EXPECTED = {"proxy", "rasa", "actions", "backend", "telegram", "postgres", "redis"}
-# Who may hold each secret: nobody else gets it.
+# Who may hold each secret of deploy/.env: nobody else gets it.
 SECRETS = {
     "RASA_TOKEN": {"rasa", "backend"},
-    "TRACKER_ENCRYPTION_KEYS": {"rasa", "actions"},
-    "TRACKER_DATABASE_URL": {"rasa", "backend"},
+    "ACTION_SERVER_TOKEN": {"rasa", "actions"},
+    "TRACKER_ENCRYPTION_KEYS": {"rasa"},
+    "OUTBOX_ENCRYPTION_KEYS": {"actions"},
+    "TRACKER_DATABASE_URL": {"rasa"},
+    "BACKEND_TRACKER_DATABASE_URL": {"backend"},
     "DATABASE_URL": {"backend"},
     "OUTBOX_DATABASE_URL": {"actions"},
     "POSTGRES_PASSWORD": {"postgres"},
+    "BACKEND_DB_PASSWORD": {"postgres"},
+    "ERASER_DB_PASSWORD": {"postgres"},
+    "RASA_DB_PASSWORD": {"postgres"},
+    "ACTIONS_DB_PASSWORD": {"postgres"},
     "REDIS_PASSWORD": {"rasa", "redis"},
+    "REDIS_BACKEND_PASSWORD": {"redis"},
     "REDIS_URL": {"backend"},
-    "BACKEND_SERVICE_TOKEN": {"actions", "backend", "telegram"},
+    "BACKEND_SERVICE_TOKEN": {"actions", "backend"},
+    "BACKEND_GATEWAY_TOKEN": {"backend", "telegram"},
     "BACKEND_ENCRYPTION_KEYS": {"backend"},
     "WIDGET_SESSION_KEY": {"backend"},
     "TELEGRAM_BOT_TOKEN": {"telegram"},
@@ -52,7 +63,7 @@ def test_the_private_services_have_no_way_out():
     assert networks["internal"].get("internal") is True
     for name in ("rasa", "actions", "postgres", "redis"):
         assert services()[name]["networks"] == ["internal"], name
-    assert services()["proxy"]["networks"] == ["edge"]  # it reaches only backend, gateway
+    assert set(services()["proxy"]["networks"]) == {"edge"}  # only backend, gateway
 
 
 def test_data_lives_in_named_volumes_and_config_is_mounted_read_only():
@@ -98,18 +109,25 @@ def test_the_action_server_keeps_its_outbox_in_postgresql_and_no_state_of_its_ow
     assert "OUTBOX_PATH" not in service_env("actions")  # no file, so it can be scaled
     assert not actions.get("volumes")
     assert actions["depends_on"]["postgres"]["condition"] == "service_healthy"
-    # The database named in the example URL is created beside the others, and checked.
-    database = env_example()["OUTBOX_DATABASE_URL"].rsplit("/", 1)[1]
+    # The database named in the example URL is created, owned by the role the URL names,
+    # and checked (deploy/postgres/, tests/deploy/test_postgres_roles.py runs it).
+    url = env_example()["OUTBOX_DATABASE_URL"]
+    database, role = url.rsplit("/", 1)[1], url.split("://", 1)[1].split(":", 1)[0]
     init = [v.split(":")[0] for v in services()["postgres"]["volumes"]
             if "docker-entrypoint-initdb.d" in v]
-    created = " ".join((ROOT / path).read_text() for path in init)
-    assert f"CREATE DATABASE {database} OWNER assistant;" in created
+    script = " ".join((ROOT / path).read_text() for path in init)
+    assert f'outbox_db="${{OUTBOX_DB:-{database}}}"' in script
+    assert f'actions_role="${{ACTIONS_DB_ROLE:-{role}}}"' in script
+    sql = (DEPLOY / "postgres" / "least-privilege.sql").read_text()
+    assert 'CREATE DATABASE :"outbox_db" OWNER :"actions_role";' in sql
     assert f"-d {database}" in " ".join(services()["postgres"]["healthcheck"]["test"])
 
 
 def test_rasa_runs_the_api_behind_its_token_and_the_production_endpoints():
     command = command_text("rasa")
-    assert "--enable-api" in command and '--auth-token "$$RASA_TOKEN"' in command
+    assert "--enable-api" in command and "bot.assistant.serve" in command
+    assert "--auth-token" not in command and "RASA_TOKEN" not in command, \
+        "the wrapper reads the token from the environment, never the command line"
     assert "--endpoints deploy/endpoints.yml" in command
     assert "--credentials deploy/credentials.yml" in command
     assert "rasa" not in {n for n, s in services().items() if s.get("ports")}
@@ -131,13 +149,20 @@ def test_production_opens_only_the_rest_channel():
     assert yaml.safe_load((DEPLOY / "credentials.yml").read_text()) == {"rest": None}
 
 
+def given(service: str, variable: str) -> bool:
+    """Whether a service's environment takes `variable` from deploy/.env."""
+    return any(variable in INTERPOLATION.findall(value)
+               for value in service_env(service).values())
+
+
 @pytest.mark.parametrize("secret", sorted(SECRETS))
 def test_each_secret_goes_only_where_it_is_needed(secret: str):
-    holders = {name for name in services() if secret in service_env(name)}
+    holders = {name for name in services() if given(name, secret)}
     assert holders == SECRETS[secret]
-    for name in holders:
-        assert service_env(name)[secret].startswith("${" + secret), \
-            f"{name} has a literal {secret}"
+    for name in services():
+        for key, value in service_env(name).items():
+            if key == secret:
+                assert value.startswith("${"), f"{name} has a literal {secret}"
 
 
 def test_every_setting_comes_from_the_example_env_file():
@@ -155,11 +180,19 @@ def test_the_example_env_file_holds_no_secrets_and_agrees_with_itself():
     example = env_example()
     for name in SECRETS:
         assert "CHANGE_ME" in example[name], name
-    password = example["POSTGRES_PASSWORD"]
-    assert f":{password}@postgres:5432/backend" in example["DATABASE_URL"]
-    assert f":{password}@postgres:5432/tracker" in example["TRACKER_DATABASE_URL"]
-    assert f":{password}@postgres:5432/outbox" in example["OUTBOX_DATABASE_URL"]
-    assert example["REDIS_URL"] == f"redis://:{example['REDIS_PASSWORD']}@redis:6379/1"
+    # Each service's URL holds its own role's password, never the superuser's.
+    for url, role, password, database in (
+            ("DATABASE_URL", "backend", "BACKEND_DB_PASSWORD", "backend"),
+            ("BACKEND_TRACKER_DATABASE_URL", "backend_eraser", "ERASER_DB_PASSWORD", "tracker"),
+            ("TRACKER_DATABASE_URL", "rasa", "RASA_DB_PASSWORD", "tracker"),
+            ("OUTBOX_DATABASE_URL", "actions", "ACTIONS_DB_PASSWORD", "outbox")):
+        assert example[url] == \
+            f"postgresql://{role}:{example[password]}@postgres:5432/{database}", url
+        assert example["POSTGRES_PASSWORD"] not in example[url]
+    assert example["REDIS_URL"] == \
+        f"redis://backend:{example['REDIS_BACKEND_PASSWORD']}@redis:6379/1"
+    values = [example[name] for name in SECRETS if not name.endswith("_URL")]
+    assert len(values) == len(set(values)), "one placeholder per secret"
     fernet = re.compile(r"^[A-Za-z0-9_-]{43}=$")
     assert not [n for n, v in example.items() if fernet.match(v)]
 
@@ -219,7 +252,7 @@ def test_the_rasa_image_is_rasa_3_6_21_with_our_model_and_local_spacy_pipeline()
     rasa = "\n".join(stages["rasa"]["lines"])
     assert "build_spacy_pipeline models/spacy-en" in rasa
     assert "COPY models/assistant.tar.gz" in rasa
-    assert "--enable-api" in rasa and '--auth-token \\"$RASA_TOKEN\\"' in rasa
+    assert '"--enable-api"' in rasa and "--auth-token" not in rasa
     base = "\n".join(stages["base"]["lines"])
     for plug_in in ("bot/assistant", "bot/directory", "data/directory", "data/patterns"):
         assert f"COPY {plug_in} {plug_in}" in base
@@ -297,3 +330,112 @@ def test_images_copy_every_module_their_code_imports(dockerfile: str, stage: str
                for name in project_imports(path) for needed in module_files(name)
                if not copied(needed)}
     assert not missing, sorted(missing)
+
+
+# --- least privilege, TLS, secrets checked at start -----------------------------------------
+
+def redis_users(command: str) -> dict:
+    """The ACL of each Redis user in a redis-server command line: {name: [rules]}."""
+    users, current = {}, None
+    for token in re.findall(r'"[^"]*"|\S+', command):
+        token = token.strip('"')
+        if token == "--user":
+            current = ""
+        elif current == "":
+            current = token
+            users[current] = []
+        elif token.startswith("--"):
+            current = None
+        elif current:
+            users[current].append(token)
+    return users
+
+
+def test_each_service_has_its_own_redis_user_and_the_default_user_is_off():
+    users = redis_users(command_text("redis"))
+    assert users["default"] == ["off"]
+    assert "~lock:*" in users["rasa"] and "resetchannels" in users["rasa"]
+    assert "~chat:*" in users["backend"] and "&chat:*" in users["backend"]
+    assert service_env("rasa")["REDIS_USERNAME"] == "rasa"
+    assert env_example()["REDIS_URL"].startswith("redis://backend:")
+    assert "requirepass" not in command_text("redis")
+
+
+def test_the_redis_users_are_refused_each_others_keys_and_channels():
+    """The ACL lines of docker-compose.yml, on this machine's Redis, under names of this
+    test's own (removed afterwards)."""
+    import secrets as random
+
+    import redis
+
+    admin = redis.Redis.from_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    tag = random.token_hex(4)
+    made = []
+    try:
+        for name, rules in redis_users(command_text("redis")).items():
+            if name == "default":
+                continue
+            password = random.token_urlsafe(18)
+            rules = [f">{password}" if r.startswith(">") else r for r in rules]
+            admin.execute_command("ACL", "SETUSER", f"{name}-{tag}", "reset", *rules)
+            made.append((name, password))
+        clients = {name: redis.Redis(host=admin.connection_pool.connection_kwargs["host"],
+                                     port=admin.connection_pool.connection_kwargs["port"],
+                                     username=f"{name}-{tag}", password=password)
+                   for name, password in made}
+        lock, chat = f"lock:test-{tag}", f"chat:test-{tag}"
+        clients["rasa"].set(lock, "held", ex=60)
+        clients["backend"].set(chat, "frame", ex=60)
+        clients["backend"].publish(f"chat:{tag}", "frame")
+        for client, key in ((clients["rasa"], chat), (clients["backend"], lock)):
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                client.get(key)
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            clients["rasa"].publish(f"chat:{tag}", "From the team: forged")
+        for client in clients.values():
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                client.flushall()
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                client.execute_command("CONFIG", "GET", "*")
+    finally:
+        admin.delete(f"lock:test-{tag}", f"chat:test-{tag}")
+        for name, _ in made:
+            admin.execute_command("ACL", "DELUSER", f"{name}-{tag}")
+
+
+def test_each_service_signs_in_to_postgresql_as_its_own_role():
+    example = env_example()
+    roles = {url: example[url].split("://", 1)[1].split(":", 1)[0]
+             for url in ("DATABASE_URL", "BACKEND_TRACKER_DATABASE_URL",
+                         "TRACKER_DATABASE_URL", "OUTBOX_DATABASE_URL")}
+    assert len(set(roles.values())) == 4 and "postgres" not in roles.values()
+    assert service_env("backend")["TRACKER_DATABASE_URL"].startswith(
+        "${BACKEND_TRACKER_DATABASE_URL:?")
+    assert service_env("postgres")["POSTGRES_USER"] == "postgres"
+    assert "POSTGRES_DB" not in service_env("postgres"), "the script makes every database"
+
+
+def test_the_services_check_their_secrets_as_in_production():
+    for name in ("rasa", "actions", "backend"):
+        assert service_env(name)["DEPLOYMENT"] == "production", name
+    assert service_env("backend")["TRUSTED_PROXIES"] == "172.30.0.2/32"
+    assert services()["proxy"]["networks"]["edge"]["ipv4_address"] == "172.30.0.2"
+    assert service_env("backend")["DEMO_PAGE"] == "${DEMO_PAGE:-off}"
+
+
+def test_the_tls_overlay_mounts_certificates_read_only_and_keeps_the_acl():
+    overlay = yaml.safe_load((DEPLOY / "compose.tls.yml").read_text())["services"]
+    assert set(overlay) <= set(services())
+    for name, service in overlay.items():
+        for volume in service.get("volumes", []):
+            source, _, mode = volume.split(":")
+            assert mode == "ro" and source.startswith("./deploy/"), (name, volume)
+    tls_redis = " ".join(overlay["redis"]["command"])
+    assert "--port 0 --tls-port 6379" in tls_redis
+    assert redis_users(tls_redis) == redis_users(command_text("redis"))
+    postgres = " ".join(overlay["postgres"]["command"])
+    assert "ssl=on" in postgres and "hba_file=/certs/pg_hba.conf" in postgres
+    hba = (DEPLOY / "postgres" / "pg_hba.tls.conf").read_text()
+    assert not re.search(r"^host\s", hba, re.M), "TCP only with TLS (hostssl)"
+    ignored = subprocess.run(["git", "check-ignore", "-q", "deploy/certs/ca.key"], cwd=ROOT)
+    assert ignored.returncode == 0, "keys are never committed"

@@ -77,10 +77,10 @@ def test_rasa_scales_out_on_the_shared_stores_behind_its_token():
     assert rasa["spec"]["replicas"] >= 2
     container = pod_spec(rasa)["containers"][0]
     command = " ".join(container["command"] + container["args"])
-    assert "--enable-api" in command and '--auth-token "$RASA_TOKEN"' in command
+    assert "--enable-api" in command and "--auth-token" not in command
     assert "--endpoints deploy/endpoints.yml" in command  # Redis lock store, SQL trackers
     assert {"RASA_TOKEN", "TRACKER_DATABASE_URL", "TRACKER_ENCRYPTION_KEYS",
-            "REDIS_PASSWORD"} == secret_keys(rasa)
+            "REDIS_PASSWORD", "ACTION_SERVER_TOKEN"} == secret_keys(rasa)
     hpa = named("HorizontalPodAutoscaler", "rasa")
     assert hpa["spec"]["scaleTargetRef"]["name"] == "rasa" and hpa["spec"]["minReplicas"] >= 2
     assert named("PodDisruptionBudget", "rasa")["spec"]["minAvailable"] >= 1
@@ -198,3 +198,45 @@ def test_kustomize_renders_the_whole_set():
     images = {c["image"] for o in objects if o["kind"] in ("Deployment", "StatefulSet")
               for c in o["spec"]["template"]["spec"]["containers"]}
     assert all(i.startswith(("registry.example.org/", "redis:")) for i in images), images
+
+
+def test_each_pod_holds_only_its_own_secrets():
+    holders = {w["metadata"]["name"]: secret_keys(w) for w in workloads()}
+    assert "TRACKER_ENCRYPTION_KEYS" not in holders["actions"], "the outbox has its own keys"
+    assert {"OUTBOX_ENCRYPTION_KEYS", "ACTION_SERVER_TOKEN"} <= holders["actions"]
+    assert "BACKEND_SERVICE_TOKEN" not in holders["telegram"]
+    assert "BACKEND_GATEWAY_TOKEN" in holders["telegram"]
+    assert "BACKEND_TRACKER_DATABASE_URL" in holders["backend"]
+    assert "TRACKER_DATABASE_URL" not in holders["backend"], "it deletes, Rasa's role reads"
+
+
+def test_floods_are_limited_at_the_ingress_too():
+    for ingress in of_kind("Ingress"):
+        annotations = ingress["metadata"]["annotations"]
+        assert int(annotations["nginx.ingress.kubernetes.io/limit-connections"]) > 0
+        assert any(key in annotations for key in ("nginx.ingress.kubernetes.io/limit-rps",
+                                                  "nginx.ingress.kubernetes.io/limit-rpm"))
+
+
+def test_the_dashboard_has_a_host_of_its_own():
+    backend = named("Deployment", "backend")
+    env = {e["name"]: e.get("value") for c in pod_spec(backend)["containers"]
+           for e in c.get("env", [])}
+    staff = named("Ingress", "staff")
+    hosts = {rule["host"] for rule in staff["spec"]["rules"]}
+    assert hosts == {env["STAFF_HOST"]}
+    paths = {p["path"] for rule in staff["spec"]["rules"] for p in rule["http"]["paths"]}
+    assert paths == {"/staff"}
+    site = {p["path"] for rule in named("Ingress", "site")["spec"]["rules"]
+            for p in rule["http"]["paths"]}
+    assert "/staff" not in site
+    assert env["DEMO_PAGE"] == "off" and env["TRUSTED_PROXIES"]
+    assert named("ConfigMap", "assistant-config")["data"]["DEPLOYMENT"] == "production"
+
+
+def test_redis_has_one_user_per_service_as_in_compose():
+    from tests.deploy.test_compose import command_text, redis_users
+
+    container = pod_spec(named("Deployment", "redis"))["containers"][0]
+    k8s = redis_users(" ".join(container["args"]).replace("$REDIS", "$$REDIS"))
+    assert k8s == redis_users(command_text("redis"))

@@ -101,13 +101,34 @@ async def test_hostile_input_always_gets_a_kind_reply(chat, message):
     assert replies and all(r.get("text") for r in replies)
 
 
-async def test_the_http_api_needs_the_token(servers):
+async def test_the_http_api_needs_the_token_in_a_header_never_in_the_url(servers):
+    token = servers.env["RASA_TOKEN"]
     async with aiohttp.ClientSession() as session:
         url = f"{servers.rasa}/conversations/anyone/tracker"
         async with session.get(url) as response:
             assert response.status == 401
-        async with session.get(url, params={"token": servers.env["RASA_TOKEN"]}) as response:
+        async with session.get(url, params={"token": token}) as response:
+            assert response.status == 401
+        async with session.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
             assert response.status == 200
+
+
+@pytest.mark.parametrize("method, path", [
+    ("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train"),
+    ("POST", "/model/parse"), ("POST", "/model/predict"), ("POST", "/model/test/intents"),
+    ("GET", "/status"), ("GET", "/version"), ("GET", "/domain"),
+    ("PUT", "/conversations/anyone/tracker/events"),
+    ("POST", "/conversations/anyone/execute"), ("POST", "/conversations/anyone/messages"),
+    ("POST", "/conversations/anyone/trigger_intent"),
+    ("GET", "/conversations/anyone/story"), ("POST", "/conversations/anyone/predict"),
+])
+async def test_routes_the_services_never_call_are_gone_even_with_the_token(
+        servers, method, path):
+    headers = {"Authorization": f"Bearer {servers.env['RASA_TOKEN']}"}
+    async with aiohttp.ClientSession() as session:
+        async with session.request(method, servers.rasa + path, headers=headers,
+                                   json={}) as response:
+            assert response.status == 404
 
 
 async def test_logs_never_hold_message_text_or_contact_details(chat, servers):

@@ -38,7 +38,8 @@ async def stored_events(session: aiohttp.ClientSession, server: str, token: str,
                         sender: str) -> List[Dict[str, Any]]:
     """Every event of the conversation, decrypted by the tracker store, via Rasa's API."""
     async with session.get(f"{server}/conversations/{sender}/tracker",
-                           params={"token": token, "include_events": "ALL"}) as response:
+                           params={"include_events": "ALL"},
+                           headers={"Authorization": f"Bearer {token}"}) as response:
         assert response.status == 200, await response.text()
         return (await response.json())["events"]
 

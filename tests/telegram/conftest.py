@@ -100,7 +100,10 @@ def fake_api() -> Iterator[FakeBotApi]:
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory, fake_api) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("var")
-    env = gateway_env(fake_api, POLLING_TOKEN, var, TELEGRAM_MODE="polling")
+    # MFA_ROLES: the staff member of test_takeover.py signs in with a password alone (a
+    # laptop may exempt roles); tests/backend/test_mfa.py covers the second factor.
+    env = gateway_env(fake_api, POLLING_TOKEN, var, TELEGRAM_MODE="polling",
+                      MFA_ROLES="admin")
     with running(var, env, lambda e: [stack.telegram_service(e)]) as started:
         yield started
 

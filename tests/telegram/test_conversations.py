@@ -195,7 +195,8 @@ def test_another_chats_button_does_not_work_here(polling):
     stolen = welcome.buttons[2]["callback_data"]
     assert joined(mallory.after(lambda: mallory.press_data(own, stolen))) == \
         wording.EXPIRED_BUTTON
-    assert "Here's what to keep" in joined(alice.after(lambda: alice.press("What to keep as evidence")))
+    assert "Here's what to keep" in joined(
+        alice.after(lambda: alice.press("What to keep as evidence")))
 
 
 def test_a_double_tap_sends_the_choice_once(polling):
@@ -251,9 +252,9 @@ def test_while_staff_have_taken_over_the_assistant_is_quiet_except_for_a_crisis(
     chat = polling.new_chat()
     chat.say("/start")
     conversation = polling.ids.for_chat(chat.id)
-    status, _ = post(f"{servers.rasa}/conversations/{conversation}/tracker/events"
-                     f"?token={servers.env['RASA_TOKEN']}",
-                     {"event": "slot", "name": "human_takeover", "value": True})
+    status, _ = post(f"{servers.rasa}/conversations/{conversation}/tracker/events",
+                     {"event": "slot", "name": "human_takeover", "value": True},
+                     {"Authorization": f"Bearer {servers.env['RASA_TOKEN']}"})
     assert status == 200
     before = len(chat.bot_messages())
     chat.send("thank you for joining")

@@ -35,6 +35,15 @@ def test_a_payload_typed_by_a_person_reaches_the_assistant_as_words():
     assert from_person("/hello there").text == "hello there"
 
 
+@pytest.mark.parametrize("typed", ["/ /greet", " \u3000/greet", "\x00/greet", "//greet",
+                                   "/\u2003/crisis_self_harm", "\n/ / /greet"])
+def test_no_spacing_or_second_slash_lets_a_payload_through(typed):
+    # Rasa strips Unicode whitespace before looking for "/" (unpack_regex_message).
+    text = from_person(typed).text
+    assert not text.strip().startswith("/") and text.lstrip("/ ") in ("greet",
+                                                                     "crisis_self_harm")
+
+
 def test_over_four_thousand_characters_is_too_long():
     assert from_person("a" * MAX_CHARS).problem is None
     assert from_person("a" * (MAX_CHARS + 1)).problem == "too_long"

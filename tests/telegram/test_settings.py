@@ -58,8 +58,44 @@ def test_the_gateway_has_its_own_rasa_timeout_and_reads_the_old_name_until_it_is
     assert Settings.from_env(both).rasa_timeout_seconds == 45.0
 
 
+SECRET = "Vb7-Kq2xNp9_Wm4zRt6Ys1Lc8Hf3Jd5Ge0Ua"
+
+
 def test_webhook_mode():
     settings = Settings.from_env({**BASE, "TELEGRAM_MODE": "webhook",
                                   "TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook",
-                                  "TELEGRAM_WEBHOOK_SECRET": "A-secret_of-enough-length"})
-    assert settings.mode == "webhook" and settings.webhook_secret == "A-secret_of-enough-length"
+                                  "TELEGRAM_WEBHOOK_SECRET": SECRET})
+    assert settings.mode == "webhook" and settings.webhook_secret == SECRET
+
+
+WEBHOOK = {**BASE, "TELEGRAM_MODE": "webhook",
+           "TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook"}
+
+
+@pytest.mark.parametrize("env, message", [
+    ({**BASE, "TELEGRAM_BOT_TOKEN": "CHANGE_ME_TELEGRAM_BOT_TOKEN"},
+     "^TELEGRAM_BOT_TOKEN still holds a placeholder"),
+    ({**WEBHOOK, "TELEGRAM_WEBHOOK_SECRET": "CHANGE_ME_TELEGRAM_WEBHOOK_SECRET"},
+     "^TELEGRAM_WEBHOOK_SECRET still holds a placeholder"),
+    ({**WEBHOOK, "TELEGRAM_WEBHOOK_SECRET": "A-secret_of-enough-length"},
+     "^TELEGRAM_WEBHOOK_SECRET must be at least 32"),
+    ({**BASE, "TELEGRAM_INTERNAL_TOKEN": "CHANGE_ME_TELEGRAM_INTERNAL_TOKEN"},
+     "^TELEGRAM_INTERNAL_TOKEN still holds a placeholder"),
+    ({**BASE, "TELEGRAM_INTERNAL_TOKEN": "0123456789" * 4},
+     "^TELEGRAM_INTERNAL_TOKEN is too easy to guess"),
+    ({**BASE, "BACKEND_GATEWAY_TOKEN": "CHANGE_ME_BACKEND_GATEWAY_TOKEN_123"},
+     "^BACKEND_GATEWAY_TOKEN still holds a placeholder"),
+    ({**BASE, "TELEGRAM_ID_KEY": "CHANGE_ME_TELEGRAM_ID_KEY"},
+     "^TELEGRAM_ID_KEY still holds a placeholder"),
+    ({**BASE, "TELEGRAM_INTERNAL_TOKEN": SECRET, "BACKEND_GATEWAY_TOKEN": SECRET},
+     "^BACKEND_GATEWAY_TOKEN has the same value as TELEGRAM_INTERNAL_TOKEN"),
+])
+def test_placeholder_and_weak_secrets_are_refused_by_name(env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
+
+
+def test_the_gateway_reports_departures_with_its_own_token():
+    settings = Settings.from_env({**BASE, "BACKEND_SERVICE_TOKEN": "the action server's",
+                                  "BACKEND_GATEWAY_TOKEN": SECRET})
+    assert settings.backend_token == SECRET

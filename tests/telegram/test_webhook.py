@@ -33,7 +33,8 @@ def test_welcome_and_buttons_through_the_webhook(webhook):
     chat = webhook.new_chat()
     welcome = chat.after(lambda: chat.send("/start"))
     assert "auto-delete timer" in joined(welcome) and welcome[-1].buttons
-    assert "Here's what to keep" in joined(chat.after(lambda: chat.press("What to keep as evidence")))
+    assert "Here's what to keep" in joined(
+        chat.after(lambda: chat.press("What to keep as evidence")))
     assert set(webhook.bot.webhook_statuses) == {200}
     assert not webhook.bot.calls_to("getUpdates")
 

@@ -26,7 +26,7 @@ def test_clear_tells_the_backend_the_person_left(alone, recording_backend):
     calls = wait_until(lambda: [c for c in recording_backend.left_calls()
                                 if c["conversation_id"] == conversation],
                        message="the backend to be told")
-    assert calls[0]["authorization"] == f"Bearer {alone.env['BACKEND_SERVICE_TOKEN']}"
+    assert calls[0]["authorization"] == f"Bearer {alone.env['BACKEND_GATEWAY_TOKEN']}"
     assert str(chat.id) not in repr(recording_backend.left_calls())  # never the chat id
 
 

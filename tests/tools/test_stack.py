@@ -31,11 +31,34 @@ def test_environment_overrides_defaults(tmp_path):
     assert env["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:5055/webhook"
 
 
-def test_rasa_is_always_started_with_its_api_token(tmp_path):
+def test_rasa_gets_its_api_token_from_the_environment_never_the_command_line(tmp_path):
     env = stack.laptop_env({}, secrets_path=tmp_path / "s.env")
-    argv = stack.rasa_service(env).argv
-    assert "--enable-api" in argv and f"--auth-token={env['RASA_TOKEN']}" in argv
-    assert argv[argv.index("--interface") + 1] == "127.0.0.1"
+    service = stack.rasa_service(env)
+    assert "--enable-api" in service.argv
+    assert not any(env["RASA_TOKEN"] in arg or arg.startswith("--auth-token")
+                   for arg in service.argv)
+    assert "RASA_TOKEN" not in service.withheld
+    assert service.argv[service.argv.index("--interface") + 1] == "127.0.0.1"
+
+
+def test_each_process_is_denied_the_secrets_it_does_not_use(tmp_path):
+    env = stack.laptop_env({}, secrets_path=tmp_path / "s.env")
+    actions = stack.actions_service(env)
+    assert "bot.action_gate" in actions.argv
+    assert {"TRACKER_ENCRYPTION_KEYS", "RASA_TOKEN"} <= set(actions.withheld)
+    assert "OUTBOX_ENCRYPTION_KEYS" not in actions.withheld
+    assert {"TRACKER_ENCRYPTION_KEYS", "ACTION_SERVER_TOKEN"} <= set(
+        stack.backend_service(env).withheld)
+    assert {"BACKEND_SERVICE_TOKEN", "RASA_TOKEN"} <= set(stack.telegram_service(env).withheld)
+    assert {"BACKEND_SERVICE_TOKEN", "OUTBOX_ENCRYPTION_KEYS"} <= set(
+        stack.rasa_service(env).withheld)
+
+
+def test_every_new_secret_has_a_laptop_default(tmp_path):
+    values = stack.laptop_secrets(tmp_path / "s.env")
+    for name in ("OUTBOX_ENCRYPTION_KEYS", "ACTION_SERVER_TOKEN", "BACKEND_GATEWAY_TOKEN"):
+        assert len(values[name]) >= 32
+    assert values["OUTBOX_ENCRYPTION_KEYS"] != values["TRACKER_ENCRYPTION_KEYS"]
 
 
 def test_python310_finder_fails_clearly_when_there_is_none(tmp_path):
@@ -47,8 +70,3 @@ def test_python310_finder_fails_clearly_when_there_is_none(tmp_path):
         assert result.stdout.strip().endswith("3.10")
     else:
         assert "Rasa 3.6.21 needs Python 3.10" in result.stderr
-
-
-def test_a_token_starting_with_a_dash_is_still_one_argument(tmp_path):
-    env = stack.laptop_env({"RASA_TOKEN": "-starts-with-dash"}, secrets_path=tmp_path / "s.env")
-    assert "--auth-token=-starts-with-dash" in stack.rasa_service(env).argv

@@ -24,6 +24,15 @@ from tests.support.browser import CHROMIUM_ARGS, chromium_path
 from tests.support.servers import Stack, free_port, running
 
 EXIT_URL = "https://www.bbc.co.uk/weather"
+# The widget's shadow roots are closed, so the host page's scripts cannot read the chat.
+# Tests inspect it (axe-core, focus, layout) as a script that ran before the widget could:
+# by opening every root. test_chat.py checks, without this, that the roots are closed.
+OPEN_SHADOW_ROOTS = """
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    return attach.call(this, Object.assign({}, init, {mode: 'open'}));
+  };
+"""
 STAFF_EMAIL = "ana@example.org"
 STAFF_PASSWORD = "correct horse battery staple"
 
@@ -45,8 +54,10 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     charity_port = free_port()
     charity = f"http://127.0.0.1:{charity_port}"
+    # Staff sign in with a password alone here (a laptop may exempt a role): these tests
+    # are about the chat; the second factor has its own (tests/backend/test_mfa.py).
     with running(tmp_path_factory.mktemp("var"),
-                 extra_env={"WIDGET_ALLOWED_ORIGINS": charity}) as stack:
+                 extra_env={"WIDGET_ALLOWED_ORIGINS": charity, "MFA_ROLES": "admin"}) as stack:
         _create_staff_user(stack)
         server = _charity_site(charity_port, stack.backend)
         try:
@@ -85,7 +96,8 @@ def watch() -> Watch:
 @pytest.fixture
 def context(browser: Browser, site: Site, watch: Watch) -> Iterator[BrowserContext]:
     context = browser.new_context()
-    _guard(context, site, watch)
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    guard(context, site, watch)
     yield context
     context.close()
     assert watch.problems == []
@@ -104,7 +116,7 @@ def watched_page(context: BrowserContext, watch: Watch) -> Page:
     return page
 
 
-def _guard(context: BrowserContext, site: Site, watch: Watch) -> None:
+def guard(context: BrowserContext, site: Site, watch: Watch) -> None:
     """Our servers pass; the exit page is answered here (no internet); all else fails."""
     allowed = (site.backend, site.charity)
 

@@ -120,7 +120,8 @@ def test_axe_finds_nothing_serious_with_the_chat_open(
 ) -> None:
     page.set_viewport_size({"width": width, "height": 720 if width > 320 else 568})
     conversation_with_buttons(page, site)
-    # axe-core reaches into open shadow roots only; a closed root would hide the widget.
+    # axe-core reaches into open shadow roots only: conftest.py opens the widget's closed
+    # roots for the tests, as a script that ran before the widget could.
     assert page.evaluate(WIDGET_HOSTS + ".map(host => host.shadowRoot !== null)") \
         == [True, True]
     results = Axe().run(page, options={"resultTypes": ["violations", "passes", "incomplete"]})

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Site
+from .conftest import Site, Watch, guard, watched_page
 from .widget_page import Widget
 
 
@@ -99,3 +99,42 @@ def test_nothing_is_stored_in_the_browser(page: Page, site: Site) -> None:
                for origin in state["origins"]), json.dumps(state)
     assert page.evaluate("sessionStorage.length + localStorage.length") == 0
     assert page.evaluate("indexedDB.databases().then(d => d.length)") == 0
+
+
+def test_the_host_pages_scripts_get_no_handle_on_the_conversation(
+    browser: Browser, site: Site, watch: Watch,
+) -> None:
+    # A context of its own, without the test harness that opens shadow roots.
+    context = browser.new_context()
+    guard(context, site, watch)
+    try:
+        page = watched_page(context, watch)
+        page.goto(site.charity)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-support-chat], [data-support-chat-exit]')"
+            ".length === 2")
+        hosts = page.evaluate("[...document.querySelectorAll("
+                              "'[data-support-chat], [data-support-chat-exit]')]"
+                              ".map(host => host.shadowRoot)")
+        assert hosts == [None, None], "closed shadow roots"
+    finally:
+        context.close()
+
+
+def test_a_button_sends_a_token_and_the_relay_sends_the_welcome(page: Page,
+                                                               site: Site) -> None:
+    sent: list[dict[str, Any]] = []
+    page.on("websocket", lambda socket: socket.on(
+        "framesent", lambda payload: sent.append(json.loads(payload))))
+    page.goto(f"{site.backend}/demo")
+    widget = Widget(page)
+    widget.welcome()
+    answers = widget.log.locator(".assistant").count()
+    widget.log.get_by_role("button").first.click()
+    expect(widget.log.locator(".assistant")).not_to_have_count(answers, timeout=20_000)
+    kinds = [frame["type"] for frame in sent]
+    assert kinds[0] == "hello" and "choice" in kinds
+    assert not any(frame.get("text", "").startswith("/") for frame in sent), \
+        "the widget never sends a payload: the relay greets, and buttons are tokens"
+    token = next(frame["choice"] for frame in sent if frame["type"] == "choice")
+    assert not token.startswith("/") and "{" not in token

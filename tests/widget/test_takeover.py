@@ -11,7 +11,7 @@ import uuid
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import EXIT_URL, STAFF_EMAIL, STAFF_PASSWORD, Site, Watch, _guard, watched_page
+from .conftest import EXIT_URL, STAFF_EMAIL, STAFF_PASSWORD, Site, Watch, guard, watched_page
 from .widget_page import REPLY_TIMEOUT_MS, Widget
 
 HANDOFF_DELIVERY_SECONDS = 30  # the action server's outbox relays in the background
@@ -66,7 +66,7 @@ def test_an_advisor_takes_over_the_chat_and_hands_it_back(
     ask_for_a_person(widget, note)
 
     staff_context = browser.new_context()
-    _guard(staff_context, site, watch)
+    guard(staff_context, site, watch)
     try:
         staff = watched_page(staff_context, watch)
         sign_in(staff, site)

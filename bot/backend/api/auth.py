@@ -1,4 +1,9 @@
-"""The ingest API's service token: a bearer token compared in constant time."""
+"""The ingest API's tokens: bearer tokens compared in constant time, each with its scope.
+
+BACKEND_SERVICE_TOKEN (the action server's) opens every route. BACKEND_GATEWAY_TOKEN (the
+Telegram gateway's) opens only "this person left": the gateway holds no right to write
+referrals, erase or withdraw, so a leak of its token can do no more than that.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +16,26 @@ from bot.backend.keys import SETTINGS
 from bot.backend.web.errors import ApiError, Handler
 
 log = logging.getLogger(__name__)
+# Routes (by name) each narrower token may use.
+GATEWAY_ROUTES = frozenset({"left"})
 
 
 @web.middleware
 async def require_service_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every API route needs `Authorization: Bearer <BACKEND_SERVICE_TOKEN>`."""
-    expected = request.config_dict[SETTINGS].service_token or ""
+    """Every API route needs `Authorization: Bearer <token>` whose scope covers it."""
+    settings = request.config_dict[SETTINGS]
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    presented = token.strip().encode("utf-8", "replace")
-    if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(
-        presented, expected.encode("utf-8")
-    ):
-        log.warning("ingest API refused a request without a valid service token")
-        raise ApiError(401, "unauthorized", "a valid service token is required")
-    return await handler(request)
+    presented = token.strip() if scheme.lower() == "bearer" else ""
+    if _same(presented, settings.service_token):
+        return await handler(request)
+    if (_same(presented, settings.gateway_token)
+            and request.match_info.route.name in GATEWAY_ROUTES):
+        return await handler(request)
+    log.warning("ingest API refused a request without a valid token for its route")
+    raise ApiError(401, "unauthorized", "a valid service token is required")
+
+
+def _same(presented: str, expected: str | None) -> bool:
+    if not presented or not expected:
+        return False
+    return hmac.compare_digest(presented.encode("utf-8", "replace"), expected.encode("utf-8"))

@@ -7,7 +7,8 @@ reporting an erasure that left the transcript behind. Audit entries never hold t
 conversation id, only the (now deleted) referral id and how much was removed.
 
 Withdrawal closes the open handoff (the workflow's `withdraw`) and deletes its summary,
-contact details and safe time: with consent withdrawn there is no reason to keep them.
+contact details, safe time and staff notes: with consent withdrawn there is no reason to
+keep them.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.backend.staff.case import workflow
 from bot.backend.storage import audit, counts
 from bot.backend.storage.crypto import Vault
-from bot.backend.storage.models import Handoff, Referral
+from bot.backend.storage.db import delete_rows
+from bot.backend.storage.models import Handoff, Note, Referral
 from bot.backend.storage.rasa_events import TrackerStore
 from bot.backend.storage.referrals import delete_referrals, locked_referral, of_conversation
 from bot.backend.storage.vocab import OPEN_STATUSES, WITHDRAWN
@@ -92,7 +94,9 @@ async def withdraw(
         handoff.summary_enc = None
         handoff.contact_details_enc = None
         handoff.safe_time_enc = None
+        notes = await delete_rows(session, delete(Note).where(Note.handoff_id == handoff.id))
         await counts.bump(session, [(counts.week_of(now), counts.OUTCOMES, WITHDRAWN, 1)])
         audit.record(session, audit.SERVICE, "handoff.withdrawn", now,
-                     object_type="handoff", object_id=handoff.id)
+                     object_type="handoff", object_id=handoff.id,
+                     detail=audit.counts(notes=notes))
         return Withdrawal(referral.id, handoff.id)

@@ -8,7 +8,9 @@ from aiohttp import web
 from bot.backend.chat import presence
 
 from bot.backend.api.body import read_json
-from bot.backend.api.conversations import erase_conversation, withdraw
+from bot.backend.api.conversations import withdraw
+from bot.backend.api.erasures import erase_or_keep
+from bot.backend.api.handoff_limits import held_back
 from bot.backend.api.schema import conversation_id, parse_event
 from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
 from bot.backend.storage import audit
@@ -17,27 +19,37 @@ from bot.backend.web.validation import ValidationError
 
 
 async def post_event(request: web.Request) -> web.Response:
-    """POST /api/v1/events: 201 when something new was created, 200 for updates and replays."""
+    """POST /api/v1/events: 201 when something new was created, 200 for updates and replays;
+    `handoff_limited` says why a handoff was not queued (handoff_limits.py)."""
     data = await read_json(request)
     now = request.config_dict[CLOCK]()
     try:
         event = parse_event(data, now)
     except ValidationError as error:
         raise ApiError(422, "invalid", error.message, error.field) from None
+    event, limited = await held_back(request, event)
     result = await request.config_dict[INGEST].submit(event)
     body = {
         "id": str(result.event_id),
         "referral_id": str(result.referral_id),
         "handoff_id": None if result.handoff_id is None else str(result.handoff_id),
     }
+    if limited is not None:
+        body["handoff_limited"] = limited
     return web.json_response(body, status=201 if result.created else 200)
 
 
 async def delete_conversation(request: web.Request) -> web.Response:
-    """DELETE /api/v1/conversations/{id}: erase it; 204 even when nothing was held."""
+    """DELETE /api/v1/conversations/{id}: erase it; 204 even when nothing was held. 503
+    when it failed: the request is kept and retried here too (erasures.py)."""
     config = request.config_dict
-    await erase_conversation(config[SESSIONS], config[VAULT], config[TRACKER],
-                             _conversation_id(request), config[CLOCK]())
+    if not await erase_or_keep(config[SESSIONS], config[VAULT], config[TRACKER],
+                               _conversation_id(request), config[CLOCK]()):
+        response = web.json_response({"error": "unavailable", "message":
+                                      "the erasure failed; it is kept and retried"},
+                                     status=503)
+        response.headers["Retry-After"] = "30"
+        return response
     return web.Response(status=204)
 
 

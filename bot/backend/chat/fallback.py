@@ -13,8 +13,15 @@ from bot.directory.emergency import outage_text
 
 OPENING = ("I'm sorry, I can't reply right now because of a technical problem. Please try "
            "again in a few minutes.")
+BUSY = ("I'm sorry, a lot of people are talking to me right now, so I couldn't read your "
+        "message. Please send it again in a minute.")
 
 
 def unavailable_text(directory: Directory) -> str:
     """The apology, the emergency number and the crisis lines, as plain text."""
     return outage_text(directory, OPENING)
+
+
+def busy_text(directory: Directory) -> str:
+    """The same, when too many messages are already waiting for the assistant."""
+    return outage_text(directory, BUSY)

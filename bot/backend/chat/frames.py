@@ -2,13 +2,14 @@
 
 From the widget (JSON text frames):
     {"type": "hello", "session": null | "<token>"}   first; null asks for a new session
-    {"type": "message", "text": "<1 to 4,000 characters>"}
+    {"type": "message", "text": "<1 to 4,000 characters>"}   typed: always text
+    {"type": "choice", "choice": "<button token>"}   a button pressed (choices.py)
     {"type": "left"}                                  quick exit: forget me, tell staff
 To the widget:
     {"type": "session", "session": "<token>", "resumed": bool}
     {"type": "typing", "on": bool}
     {"type": "message", "from": "assistant" | "team" | "notice" | "system",
-     "text": "...", "buttons": [{"title": "...", "payload": "..."}]}
+     "text": "...", "buttons": [{"title": "...", "choice": "<button token>"}]}
     {"type": "error", "code": "<one of MESSAGES>", "message": "<shown to the person>"}
 """
 
@@ -20,6 +21,7 @@ from bot.backend.web import strict_json
 from bot.backend.web import validation as v
 
 MAX_TEXT = 4000
+MAX_CHOICE = 4096
 # Comfortably above the longest valid frame (4,000 characters, each at most a six-character
 # \u escape); anything bigger closes the socket (1009) before it is read.
 MAX_FRAME_BYTES = 64 * 1024
@@ -39,6 +41,8 @@ MESSAGES = {
     "hello_first": "The chat is still connecting. Please try again in a moment.",
     "session_refused": "This conversation can't be continued here, so a new one will start.",
     "busy": "The chat is very busy right now. Please try again in a few minutes.",
+    "choice_expired": "That button has expired. Type what you'd like to do instead, in "
+                      "your own words.",
     "unavailable": "The chat isn't available right now.",
 }
 
@@ -66,11 +70,18 @@ class UserMessage:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A button pressed: the token the relay issued for it."""
+
+    token: str
+
+
+@dataclass(frozen=True)
 class Left:
     """The person used quick exit."""
 
 
-Frame = Hello | UserMessage | Left
+Frame = Hello | UserMessage | Choice | Left
 
 
 def error(code: str) -> dict[str, str]:
@@ -95,6 +106,11 @@ def parse(raw: str) -> Frame:
         return Hello(token)
     if kind == "message":
         return UserMessage(_text(_keys(data, ("type", "text"))["text"]))
+    if kind == "choice":
+        token = _keys(data, ("type", "choice"))["choice"]
+        if not isinstance(token, str) or not token or len(token) > MAX_CHOICE:
+            raise FrameError("malformed")
+        return Choice(token)
     if kind == "left":
         _keys(data, ("type",))
         return Left()

@@ -5,8 +5,8 @@
   messages), under Rasa's lock;
 - `transcript`: a conversation's tracker, as the case page shows it (transcripts.py).
 
-Rasa's token travels in the query string, as Rasa requires, so URLs are never logged and
-redirects are not followed. Every failure of `message` and `append` (down, slow, refusing,
+Rasa's token travels in an `Authorization: Bearer` header (bot/assistant/api_guard.py
+makes Rasa read it there, and refuses it in a URL); redirects are not followed. Every failure of `message` and `append` (down, slow, refusing,
 answering nonsense) is one exception, RasaUnavailable, because each caller has one thing
 to do about it: tell the person or the staff member. `transcript` never raises: the case
 page says in plain words why there is no transcript.
@@ -85,7 +85,7 @@ class RasaClient:
         if self._token is None:
             raise RasaUnavailable("RASA_TOKEN is not set")
         await self._request("POST", f"{self._tracker_url(conversation_id)}/events", events,
-                            {"token": self._token, "include_events": "NONE"},
+                            {"include_events": "NONE"},
                             self._staff_timeout, MAX_REPLY_BYTES)
 
     async def transcript(self, conversation_id: str) -> Transcript:
@@ -95,7 +95,7 @@ class RasaClient:
         try:
             tracker = await self._request(
                 "GET", self._tracker_url(conversation_id), None,
-                {"token": self._token, "include_events": "ALL"}, self._staff_timeout,
+                {"include_events": "ALL"}, self._staff_timeout,
                 MAX_TRACKER_BYTES)
         except RasaUnavailable as error:
             return Transcript(problem=_transcript_problem(error))
@@ -107,9 +107,11 @@ class RasaClient:
     async def _request(self, method: str, url: str, body: object, params: dict[str, str],
                        timeout: aiohttp.ClientTimeout, max_bytes: int) -> object:
         """One request; its JSON answer, or RasaUnavailable saying what went wrong."""
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         try:
             async with self._http.request(method, url, json=body, params=params,
-                                          timeout=timeout, allow_redirects=False) as response:
+                                          headers=headers, timeout=timeout,
+                                          allow_redirects=False) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"HTTP {response.status}", response.status)
                 raw = await response.content.read(max_bytes + 1)

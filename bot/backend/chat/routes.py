@@ -7,11 +7,12 @@ from aiohttp import web
 from bot.backend.chat import views, websocket
 
 
-def setup_routes(app: web.Application) -> None:
-    """Add the widget, demo and relay routes."""
+def setup_routes(app: web.Application, demo: bool) -> None:
+    """Add the widget and relay routes, and the demo page if `demo` (DEMO_PAGE)."""
     router = app.router
     router.add_get("/chat/ws", websocket.chat_socket, name="chat_ws")
     router.add_post("/chat/left", views.left_beacon, name="chat_left")
     router.add_get("/widget.js", views.widget_js, name="widget_js")
-    router.add_get("/demo", views.demo_page, name="demo")
-    router.add_get("/demo.css", views.demo_css, name="demo_css")
+    if demo:
+        router.add_get("/demo", views.demo_page, name="demo")
+        router.add_get("/demo.css", views.demo_css, name="demo_css")

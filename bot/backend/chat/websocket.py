@@ -6,6 +6,12 @@ unknown types, too much text, too fast) is answered with an error frame the widg
 kindly, and the connection stays open; nothing a browser sends can end it with a crash
 or reach another person's conversation, since the sender id comes only from a verified
 token. Quick exit ("left") forgets the session and tells staff.
+
+One address (clients.py) may hold WIDGET_CONNECTIONS_PER_IP connections at once and open
+WIDGET_SESSIONS_PER_IP new sessions an hour, counted across every backend process when
+they share Redis: a script cannot fill the chat so that real people are told "busy".
+Past either limit the answer is kind and carries the crisis lines. The address a session
+was opened from is remembered (as a keyed hash) for the handoff limit (api/handoff_limits.py).
 """
 
 from __future__ import annotations
@@ -21,10 +27,15 @@ from bot.backend.chat import frames, origins
 from bot.backend.chat.hub import NOT_OFFERED
 from bot.backend.chat.rate import TokenBucket
 from bot.backend.chat.tokens import sender_id
-from bot.backend.keys import CHAT
+from bot.backend.keys import CHAT, LIMITS, SETTINGS
 from bot.backend.storage import audit
+from bot.backend.web.clients import client_key
+from bot.typed_text import neutralise
 
 log = logging.getLogger(__name__)
+HOUR = 3600.0
+# Close code for "too many connections from here": the widget waits before trying again.
+TOO_MANY = 4029
 HEARTBEAT_SECONDS = 30.0
 # Messages one connection may have waiting for the assistant before it must slow down.
 MAX_WAITING_TURNS = 3
@@ -38,7 +49,16 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS,
                                    max_msg_size=frames.MAX_FRAME_BYTES, compress=False)
     await socket.prepare(request)
-    connection = _Connection(request, socket)
+    limits, client = request.config_dict[LIMITS], client_key(request)
+    slots = request.config_dict[SETTINGS].widget_connections_per_ip
+    if not await limits.acquire(f"chat-conn:{client}", slots):
+        log.warning("chat refused a connection: too many from one address")
+        chat = request.config_dict[CHAT]
+        await socket.send_json(frames.error("busy"))
+        await socket.send_json(chat.system_message(chat.busy_text or chat.unavailable_text))
+        await socket.close(code=TOO_MANY, message=b"too many connections")
+        return socket
+    connection = _Connection(request, socket, client)
     try:
         await connection.serve()
     except Exception as error:  # never a traceback to the browser; the widget reconnects
@@ -46,16 +66,19 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         await socket.close(code=1011)
     finally:
         connection.detach()
+        await limits.release(f"chat-conn:{client}")
     return socket
 
 
 class _Connection:
     """The state of one socket: whose session it carries and how fast it may go."""
 
-    def __init__(self, request: web.Request, socket: web.WebSocketResponse) -> None:
+    def __init__(self, request: web.Request, socket: web.WebSocketResponse,
+                 client: str) -> None:
         self.config = request.config_dict
         self.chat = self.config[CHAT]
         self.socket = socket
+        self.client = client
         self.sender: str | None = None
         self.bucket = TokenBucket(self.chat.messages_per_minute)
         self.waiting: set[asyncio.Task[None]] = set()
@@ -89,6 +112,8 @@ class _Connection:
             await self._hello(frame.token)
         elif isinstance(frame, frames.UserMessage):
             await self._message(frame.text)
+        elif isinstance(frame, frames.Choice):
+            await self._choice(frame.token)
         else:
             await self._left()
 
@@ -100,9 +125,10 @@ class _Connection:
             return
         resumed = token is not None
         if token is None:
-            if hub.full():
+            if hub.full() or not await self._may_open_a_session():
                 await self._refuse("busy")
-                await self._send(self.chat.system_message(self.chat.unavailable_text))
+                await self._send(self.chat.system_message(self.chat.busy_text
+                                                          or self.chat.unavailable_text))
                 return
             token, session_id = tokens.issue()
         else:
@@ -112,18 +138,48 @@ class _Connection:
                 return
             session_id = verified
         self.sender = sender_id(session_id)
+        await self.config[LIMITS].remember(f"client-of:{self.sender}", self.client,
+                                           self.config[SETTINGS].widget_session_hours * HOUR)
         await hub.attach(self.sender, self.socket,
                          {"type": "session", "session": token, "resumed": resumed})
+        if not resumed:
+            self.waiting.add(self.chat.greet(self.sender))
+
+    async def _may_open_a_session(self) -> bool:
+        opened = await self.config[LIMITS].hit(f"chat-session:{self.client}", HOUR)
+        if opened > self.config[SETTINGS].widget_sessions_per_ip:
+            log.warning("chat refused a new session: too many from one address this hour")
+            return False
+        return True
 
     async def _message(self, text: str) -> None:
+        if not neutralise(text):
+            await self._refuse("empty")
+        elif await self._may_start_a_turn():
+            assert self.sender is not None
+            self.waiting.add(self.chat.start_turn(self.sender, text))
+
+    async def _choice(self, token: str) -> None:
+        if not await self._may_start_a_turn():
+            return
+        assert self.sender is not None
+        payload = None if self.chat.choices is None else self.chat.choices.open(self.sender,
+                                                                                  token)
+        if payload is None:
+            await self._refuse("choice_expired")
+            return
+        self.waiting.add(self.chat.start_choice(self.sender, payload))
+
+    async def _may_start_a_turn(self) -> bool:
+        """A session, and not too many messages of this connection already waiting."""
         if self.sender is None:
             await self._refuse("hello_first")
-            return
+            return False
         self.waiting = {task for task in self.waiting if not task.done()}
         if len(self.waiting) >= MAX_WAITING_TURNS:
             await self._refuse("rate_limited")
-            return
-        self.waiting.add(self.chat.start_turn(self.sender, text))
+            return False
+        return True
 
     async def _left(self) -> None:
         if self.sender is None:

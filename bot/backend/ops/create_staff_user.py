@@ -6,7 +6,9 @@ Usage:
 
 At a terminal the password is asked for twice without echo; otherwise the first line of
 standard input is the password, so it never appears in the process list or shell history.
-Admins (and any role in MFA_ROLES) set up their authenticator at first sign-in.
+Every role in MFA_ROLES (all of them by default) sets up an authenticator at first sign-in,
+and is then shown ten recovery codes once. A password on the list of common and breached
+passwords (staff/breached.py) is refused.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ async def create_user(settings: Settings, email: str, role: str, password: str) 
         raise CreationError("that does not look like an email address")
     if role not in STAFF_ROLES:
         raise CreationError(f"the role must be one of {', '.join(STAFF_ROLES)}")
-    problem = check_strength(password)
+    problem = check_strength(password, email)
     if problem:
         raise CreationError(problem)
     password_hash = await asyncio.to_thread(hash_password, password)

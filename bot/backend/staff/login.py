@@ -3,20 +3,43 @@
 A successful password check always creates a new session (ASVS 3.2.1), whatever cookie
 the browser brought. Users whose role needs a second factor get a session that can reach
 only the TOTP pages until they give it. Logout deletes the session row (ASVS 3.3.1).
+
+Failed logins are counted per account (the lockout, authn.py) and per client address:
+after LOGIN_IP_MAX_FAILURES from one address within LOGIN_IP_WINDOW_MINUTES, that address
+is not let try again until the window ends, whichever account it names. Someone who knows
+a staff email can then lock that account for a while, but cannot keep it locked.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend.keys import CLOCK, FORM, SESSIONS, SETTINGS
+from bot.backend.keys import CLOCK, FORM, LIMITS, SESSIONS, SETTINGS
 from bot.backend.staff import auditing, authn, sessions
 from bot.backend.staff.passwords import MAX_LENGTH
 from bot.backend.storage import audit
+from bot.backend.web.clients import client_key
 from bot.backend.web.templating import render
 
 LOGIN_FAILED = ("That email and password did not match an account that can sign in now. "
                 "After several failures an account is locked for a while.")
+THROTTLED = ("Too many failed sign-ins have come from your network. Wait a few minutes, "
+             "then try again.")
+
+
+async def address_throttled(request: web.Request) -> bool:
+    """Whether this client address has used up its failed attempts for now."""
+    settings = request.config_dict[SETTINGS]
+    failures = await request.config_dict[LIMITS].count(
+        f"login:{client_key(request)}", settings.login_ip_window_minutes * 60.0)
+    return failures >= settings.login_ip_max_failures
+
+
+async def count_address_failure(request: web.Request) -> None:
+    """One more failed password or code from this client address."""
+    settings = request.config_dict[SETTINGS]
+    await request.config_dict[LIMITS].hit(f"login:{client_key(request)}",
+                                          settings.login_ip_window_minutes * 60.0)
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
@@ -37,9 +60,14 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         await auditing.record(request, "auth.login", outcome="failed",
                               detail="reason=malformed")
         return _render(request, error=LOGIN_FAILED)
+    if await address_throttled(request):
+        await auditing.record(request, "auth.login", outcome="denied",
+                              detail="reason=address_throttled")
+        return _render(request, error=THROTTLED, status=429)
     policy = authn.LoginPolicy.from_settings(config[SETTINGS])
     user = await authn.authenticate(config[SESSIONS], policy, email, password, now)
     if user is None:
+        await count_address_failure(request)
         return _render(request, error=LOGIN_FAILED)
     needs_mfa = user.role in policy.mfa_roles
     cookie = sessions.cookie_name(request)
@@ -50,7 +78,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
                      now)
     response = web.HTTPSeeOther("/staff/mfa" if needs_mfa else "/staff/queue")
     sessions.set_cookie(request, response, cookie, token)
-    sessions.clear_cookie(request, response, sessions.LOGIN_CSRF_COOKIE)
+    sessions.clear_cookie(request, response, sessions.login_csrf_cookie(request))
     raise response
 
 
@@ -64,10 +92,10 @@ async def logout(request: web.Request) -> web.StreamResponse:
     raise response
 
 
-def _render(request: web.Request, error: str | None) -> web.StreamResponse:
-    token = request.cookies.get(sessions.LOGIN_CSRF_COOKIE) or sessions.new_token()
-    response = render(
-        "login.html", request, {"login_csrf": token, "error": error}
-    )
-    sessions.set_cookie(request, response, sessions.LOGIN_CSRF_COOKIE, token)
+def _render(request: web.Request, error: str | None, status: int = 200) -> web.StreamResponse:
+    cookie = sessions.login_csrf_cookie(request)
+    token = request.cookies.get(cookie) or sessions.new_token()
+    response = render("login.html", request, {"login_csrf": token, "error": error})
+    response.set_status(status)
+    sessions.set_cookie(request, response, cookie, token)
     return response

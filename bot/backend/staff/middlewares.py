@@ -38,6 +38,9 @@ async def require_session(request: web.Request, handler: Handler) -> web.StreamR
     async with config[SESSIONS].begin() as session:
         loaded = await sessions.load(session, token, lifetime, config[CLOCK](), touch=touch)
     if loaded is None:
+        if request.match_info.route.name == "logout":
+            # Nothing to end, and no session token to check it against: a forged form.
+            await auditing.deny(request, "csrf.rejected")
         raise web.HTTPSeeOther(LOGIN_URL)
     staff_session, user = loaded
     if not staff_session.mfa_passed and request.match_info.route.name not in SECOND_FACTOR_ROUTES:
@@ -57,7 +60,7 @@ async def require_csrf_token(request: web.Request, handler: Handler) -> web.Stre
     if staff_session is not None:
         expected: str | None = staff_session.csrf_token
     else:
-        expected = request.cookies.get(sessions.LOGIN_CSRF_COOKIE)
+        expected = request.cookies.get(sessions.login_csrf_cookie(request))
     presented = form.get("csrf_token", "")
     if not expected or not hmac.compare_digest(
         presented.encode("utf-8", "replace"), expected.encode("utf-8", "replace")

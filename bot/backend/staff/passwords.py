@@ -13,6 +13,8 @@ import functools
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from bot.backend.staff import breached
+
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, type=Type.ID)
 MIN_LENGTH = 12  # ASVS 2.1.1
 MAX_LENGTH = 128  # ASVS 2.1.2 asks that at least 64 be allowed
@@ -23,14 +25,21 @@ def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
-def check_strength(password: str) -> str | None:
-    """Why a new password is unacceptable, or None."""
+def check_strength(password: str, email: str | None = None) -> str | None:
+    """Why a new password is unacceptable, or None (ASVS 2.1.1, 2.1.7)."""
     if len(password) < MIN_LENGTH:
         return f"the password must be at least {MIN_LENGTH} characters"
     if len(password) > MAX_LENGTH:
         return f"the password must be at most {MAX_LENGTH} characters"
     if "\x00" in password:
         return "the password must not contain NUL characters"
+    if breached.is_common(password):
+        return ("that password is on a list of passwords attackers try first "
+                "(common and breached ones); choose another")
+    email = (email or "").lower()
+    local = email.split("@")[0]
+    if email and (email in password.lower() or len(local) >= 4 and local in password.lower()):
+        return "the password must not contain your email address"
     return None
 
 

@@ -15,6 +15,7 @@ from aiohttp import web
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.backend.api.erasures import waiting
 from bot.backend.keys import CLOCK, SESSIONS, SETTINGS, USER
 from bot.backend.staff.priority import priority_expression
 from bot.backend.storage import audit
@@ -75,11 +76,13 @@ async def queue_page(request: web.Request) -> web.StreamResponse:
     async with config[SESSIONS].begin() as session:
         rows, total = await load_queue(session, now, escalation, page,
                                        user.id if view == "mine" else None)
+        erasures = await waiting(session) if user.role == "admin" else None
         audit.record(session, audit.staff(user.id), "queue.view", now)
     pages = max(1, -(-total // PAGE_SIZE))
     return render("queue.html", request, {
         "rows": rows, "total": total, "page": page, "pages": pages, "view": view, "now": now,
         "escalation_hours": config[SETTINGS].priority_escalation_hours,
+        "erasures": erasures,
     })
 
 

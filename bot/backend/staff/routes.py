@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.backend.staff import audit_page, directory_page, login, mfa, queue, stats
+from bot.backend.staff import account, audit_page, directory_page, login, mfa, queue, stats
 
 from bot.backend.staff.case import actions, live_feed, page
 from bot.backend.staff.middlewares import require_csrf_token, require_session
@@ -39,5 +39,10 @@ def create_app() -> web.Application:
     router.add_get("/stats.csv", stats.stats_csv, name="stats_csv")
     router.add_get("/audit", audit_page.audit_page, name="audit")
     router.add_get("/directory", directory_page.directory_page, name="directory")
+    router.add_get("/account", account.account_page, name="account")
+    router.add_post("/account/password", account.change_password, name="account_password")
+    router.add_post("/account/sessions/end", account.end_sessions, name="account_sessions_end")
+    router.add_post("/account/recovery-codes", account.new_recovery_codes,
+                    name="account_recovery_codes")
     router.add_static("/static/", STATIC, name="static")
     return app

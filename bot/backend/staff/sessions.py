@@ -7,7 +7,9 @@ SESSION_MAX_HOURS in any case, and at logout, when the row is deleted: a copied 
 is then worthless.
 
 The cookie is HttpOnly and SameSite=Strict; behind TLS it is also Secure and uses the
-`__Host-` prefix, which stops a sibling subdomain from planting one.
+`__Host-` prefix, which stops a sibling subdomain from planting one. So does the login
+form's double-submit CSRF cookie: a planted one would let a page sign a staff member into
+an account of the attacker's choosing.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class Lifetime:
 def cookie_name(request: web.Request) -> str:
     """`__Host-staff_session` behind TLS, `staff_session` on a laptop."""
     return "__Host-staff_session" if behind_tls(request) else "staff_session"
+
+
+def login_csrf_cookie(request: web.Request) -> str:
+    """`__Host-staff_login_csrf` behind TLS, `staff_login_csrf` on a laptop."""
+    return f"__Host-{LOGIN_CSRF_COOKIE}" if behind_tls(request) else LOGIN_CSRF_COOKIE
 
 
 def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str) -> None:
@@ -103,3 +110,11 @@ async def end(session: AsyncSession, token: str | None) -> None:
     """Delete the session behind a cookie token, if there is one."""
     if token:
         await session.execute(delete(StaffSession).where(StaffSession.id == token_id(token)))
+
+
+async def end_all(session: AsyncSession, user_id: object, keep: str | None = None) -> None:
+    """Delete every session of a user, but the one whose id is `keep`."""
+    statement = delete(StaffSession).where(StaffSession.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(StaffSession.id != keep)
+    await session.execute(statement)

@@ -92,6 +92,20 @@ class StaffUser(Base):
     created_at: Mapped[dt.datetime]
 
 
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator, shown once, kept hashed."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    # Argon2id, as passwords: a copy of the database does not give the codes away.
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime]
+
+
 class StaffSession(Base):
     """A server-side login session; the cookie holds a token whose SHA-256 is the id."""
 
@@ -183,6 +197,22 @@ class Note(Base):
     )
     created_at: Mapped[dt.datetime]
     body_enc: Mapped[str] = mapped_column(Text)
+
+
+class PendingErasure(Base):
+    """A "delete my data" that failed here (the tracker store or a grant was refused): kept,
+    encrypted, until a retry succeeds, and shown to admins on the queue page."""
+
+    __tablename__ = "pending_erasures"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    conversation_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id_enc: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[dt.datetime]
+    last_attempt_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    # The failure's type name only (OperationalError, InsufficientPrivilege...): no data.
+    last_error: Mapped[str] = mapped_column(String(64))
 
 
 class AuditEntry(Base):
