@@ -33,7 +33,7 @@ async def last_parse(session: aiohttp.ClientSession, rasa_url: str, token: str,
                      sender: str) -> Dict[str, Any]:
     """What Rasa's NLU made of the person's latest message (from the tracker API)."""
     url = f"{rasa_url}/conversations/{sender}/tracker"
-    async with session.get(url, params={"token": token}) as response:
+    async with session.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
         assert response.status == 200, await response.text()
         tracker = await response.json()
     return tracker["latest_message"]
