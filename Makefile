@@ -30,7 +30,7 @@ setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed $(SPACY_MODEL)/meta.json b
 
 # The browser tests drive Debian's Chromium (no tool ever downloads a browser of its own).
 browser:
-	@bot/tools/install-chromium.sh
+	@bot/tools/install-debian-package.sh chromium chromium "the browser tests"
 
 $(RASA_VENV)/.installed: requirements/rasa.lock bot/tools/find-python310.sh
 	@py310=$$(bot/tools/find-python310.sh) || exit 1; \
@@ -129,7 +129,7 @@ bench-load: setup models/assistant.tar.gz  ## 200 concurrent conversations on Po
 # Not part of `make test`: it takes several minutes. Findings: results/scan/findings.md,
 # and what was done about each, docs/security.md.
 scan: setup models/assistant.tar.gz  ## black-box scan (Debian's wapiti, local modules only) of the stack on loopback, signed in as staff
-	@bot/tools/install-wapiti.sh
+	@bot/tools/install-debian-package.sh wapiti wapiti "make scan"
 	$(SVC_PY) -m bot.tools.scan $(if $(SCAN_MINUTES),--max-minutes $(SCAN_MINUTES))
 
 staff-user: setup  ## create a staff account: make staff-user EMAIL=a@b.org ROLE=advisor (password on stdin)

@@ -35,7 +35,7 @@ def looks_like_code(code: str) -> bool:
 
 
 def new_codes() -> list[str]:
-    """Ten fresh codes, formatted XXXX-XXXX-XXXX."""
+    """Ten fresh codes, each three groups of four characters joined by hyphens."""
     codes = []
     for _ in range(COUNT):
         raw = "".join(secrets.choice(ALPHABET) for _ in range(12))

@@ -77,7 +77,7 @@ def test_no_content_is_logged_by_the_case_file(case_file, directory, every_log_l
     logged = every_log_line.text
     for secret in list(SECRETS.values()) + [CONVERSATION, "Zanzibar", "quokka"]:
         assert secret not in logged
-    # fpdf2 names glyphs a font lacks; fontTools lists every glyph it keeps (as uniXXXX).
+    # fpdf2 names glyphs a font lacks; fontTools lists every glyph it keeps (as "uni" and the hex code).
     for character in SECRETS["missing_glyphs"] + SECRETS["cyrillic"]:
         assert character not in logged
         for name in (f"uni{ord(character):04x}", f"\\u{ord(character):04x}"):
