@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.assistant import spacy_pipeline
-from bot.assistant.safety import SAFETY_INTENTS, SAFETY_KEY
+from bot.assistant.safety import CONTACT_DETAIL, SAFETY_INTENTS, SAFETY_KEY
 from bot.registry import button_titles, parse_payload, title_key
 
 NAME = "IntentResolver"
@@ -47,6 +47,7 @@ TOPIC_INTENTS = {"hashing": "ask_hashing", "evidence": "ask_evidence",
 STORY_INTENT = "tell_story"
 FACTS_INTENT = "inform"
 LOG_ACTION, LOG_INTENT = "log_action", "case_log"
+CONTACT_INTENT = "inform_contact_method"
 SAFE_INTENT = "affirm"  # "I'm safe, it's just the pictures" answers the welcome
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
                  "platform", "group"}
@@ -91,6 +92,10 @@ class IntentResolver(GraphComponent):
             entities = message.get(ENTITIES) or []
             if parsed:
                 self._as_button(message, *parsed)
+            elif CONTACT_DETAIL.match(text.strip()) and intent not in SAFETY_INTENTS:
+                # An email address or a phone number alone is contact details, whatever the
+                # classifier made of it (the handoff form asks for exactly this).
+                _set_intent(message, CONTACT_INTENT)
             elif any(e.get("entity") == IMAGE_OFFER[0] for e in entities):
                 _set_intent(message, IMAGE_OFFER[1])
             elif intent == NOT_ERASURE[0] and any(

@@ -48,7 +48,8 @@ FALLBACK_INTENT = "nlu_fallback"
 # The FallbackClassifier's threshold in config.yml: a next guess below it is no guess.
 FALLBACK_THRESHOLD = 0.4
 SAFETY_KEY = "safety"
-_CONTACT_DETAIL = re.compile(r"^(?:[^@\s]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|\+?[\d\s().-]{7,20})$")
+# An email address or a phone number, alone.
+CONTACT_DETAIL = re.compile(r"^(?:[^@\s]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|\+?[\d\s().-]{7,20})$")
 
 
 def _within(span: Span, negation: Span) -> bool:
@@ -129,7 +130,7 @@ class SafetyMatcher(GraphComponent):
                 logger.info("safety matcher raised flags %s", flags)
             elif negated:
                 self._demote_intents(message, {FLAG_INTENTS[f] for f in negated})
-            elif _CONTACT_DETAIL.match(text.strip()):
+            elif CONTACT_DETAIL.match(text.strip()):
                 # An email address or a phone number alone (the answer to the handoff
                 # form's question) is never crisis or danger language, whatever DIET says.
                 self._demote_intents(message, SAFETY_INTENTS)

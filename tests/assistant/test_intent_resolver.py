@@ -76,3 +76,8 @@ def test_a_classifier_guess_of_danger_on_a_button_title_is_the_button(resolver):
 
 def test_title_keys_ignore_case_punctuation_and_apostrophes():
     assert title_key("I'm safe right now!") == title_key("im safe right now")
+
+
+@pytest.mark.parametrize("text", ["sam@example.org", "07700 900123", "+44 7700 900 123"])
+def test_an_email_or_phone_number_alone_is_contact_details(resolver, text):
+    assert resolved(resolver, text, "tell_story")[0] == "inform_contact_method"
