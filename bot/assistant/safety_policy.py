@@ -9,17 +9,15 @@ was doing. The safety action then closes any open form and offers to carry on la
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.assistant.untrained_policy import UntrainedPolicy
 
 SAFETY_INTENTS = ("crisis_self_harm", "immediate_danger")
 SAFETY_ACTION = "action_safety_response"
@@ -31,33 +29,13 @@ SAFETY_PRIORITY = 8
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class SafetyPolicy(Policy):
+class SafetyPolicy(UntrainedPolicy):
     """Predicts the safety action right after any crisis or danger message."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Rasa's hook: a priority above every other policy."""
         return {"priority": SAFETY_PRIORITY}
-
-    @staticmethod
-    def supported_data() -> SupportedData:
-        """Rasa's hook: any training data (the policy uses none)."""
-        return SupportedData.ML_AND_RULE_DATA
-
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(config, model_storage, resource, execution_context)
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
-              **kwargs: Any) -> Resource:
-        """Rasa's hook: nothing to learn."""
-        return self._resource
 
     def predict_action_probabilities(
         self,

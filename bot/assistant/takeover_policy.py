@@ -11,19 +11,16 @@ not used.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.assistant.untrained_policy import UntrainedPolicy
 from bot.contract import TAKEOVER_SLOT
 
 ERASURE_INTENT = "delete_data"
@@ -35,28 +32,13 @@ TAKEOVER_PRIORITY = 7
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class TakeoverPolicy(Policy):
+class TakeoverPolicy(UntrainedPolicy):
     """Predicts action_listen while a person from the team is in the conversation."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Rasa's hook: a priority above the rules, below the SafetyPolicy."""
         return {"priority": TAKEOVER_PRIORITY}
-
-    @staticmethod
-    def supported_data() -> SupportedData:
-        """Rasa's hook: any training data (the policy uses none)."""
-        return SupportedData.ML_AND_RULE_DATA
-
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, execution_context: ExecutionContext,
-                 **kwargs: Any) -> None:
-        super().__init__(config, model_storage, resource, execution_context)
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
-              **kwargs: Any) -> Resource:
-        """Rasa's hook: nothing to learn."""
-        return self._resource
 
     def predict_action_probabilities(
         self,
