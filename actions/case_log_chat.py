@@ -264,11 +264,27 @@ class ActionCaseLog(Action):
             return [SlotSet("log_kind", entities["log_kind"]), FollowupAction("case_log_form")]
         action = entities.get("log_action") or "show"
         number = entities.get("log_entry")
+        if action == "status" and _escalation_named(message):
+            return await self.turned_down(dispatcher, tracker, domain, number, entities)
         handler = getattr(self, f"do_{action}", self.do_show)
         events = handler(dispatcher, tracker, number, entities)
         starts_form = any(e.get("name") == "case_log_form" for e in events)
         return events + [SlotSet("log_action", None)] + (
             [] if starts_form else [SlotSet("log_kind", None)])
+
+    async def turned_down(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: Dict[Text, Any], number: Any,
+                          entities: Dict[str, Any]) -> List[EventType]:
+        """"They said it doesn't break their rules": the place it means is marked refused
+        when the log has one, and either way the person hears where to take it next."""
+        from actions.answer.action import ActionAnswer
+        update = parse_status_update(tracker.latest_message.get("text") or "",
+                                     case_file().log.entries(tracker.sender_id),
+                                     cached_directory())
+        events = self.do_status(dispatcher, tracker, number, entities) \
+            if update and not update.reupload else []
+        return events + [SlotSet("log_action", None)] + await ActionAnswer().run(
+            dispatcher, tracker, domain, log_done=True)
 
     def do_add(self, dispatcher: CollectingDispatcher, tracker: Tracker, number: Any,
                entities: Dict[str, Any]) -> List[EventType]:
@@ -412,6 +428,12 @@ class ActionCaseLog(Action):
         dispatcher.utter_message(text=("I've cancelled your reminders." if count else
                                        "You don't have any reminders."))
         return []
+
+
+def _escalation_named(message: Dict[str, Any]) -> bool:
+    """The message says a report was turned down (the "escalate" topic)."""
+    return any(e.get("entity") == "topic" and e.get("value") == "escalate"
+               for e in message.get("entities") or [])
 
 
 def overdue_note(tracker: Tracker, told: List[int]) -> Optional[tuple]:

@@ -29,9 +29,10 @@ PARTNER_ABUSE = ("ex_partner", "partner")
 CHILDLINE_MAX_AGE = 19
 
 # Topics: the first reply to a story, or a direct question on one journey.
-STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT = (
-    "story", "evidence", "takedown", "hashing", "police", "law", "support", "contact")
-TOPICS = (STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT)
+STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT, ESCALATE = (
+    "story", "evidence", "takedown", "hashing", "police", "law", "support", "contact",
+    "escalate")
+TOPICS = (STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT, ESCALATE)
 FIRST_REPLY_STEPS = 3
 
 # Step kinds: what to do. The wording module says each in words.
@@ -56,6 +57,7 @@ SUPPORT_SERVICES = "support"         # people to talk to
 DOMESTIC_ABUSE = "domestic_abuse"    # a partner or ex did it
 LOCAL_LAW_UNKNOWN = "local_law_unknown"  # anywhere the directory knows little about
 REMOVAL_DEADLINE = "removal_deadline"  # a law's time limit for removal, and the escalation
+ESCALATION = "escalation"            # where to go when a platform turned a report down
 
 # Evidence steps said elsewhere in a plan, not in the record-keeping list.
 EVIDENCE_SAID_ELSEWHERE = ("safety_first", "do_not_engage", "hashing_on_device",
@@ -355,7 +357,34 @@ def _contact(f: Facts, d: Directory, country: str) -> List[Step]:
     return steps
 
 
-_BUILDERS = {STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
+def _escalate(f: Facts, d: Directory, country: str) -> List[Step]:
+    """A platform turned the report down: who can take it further. A national service
+    that can order removal first, then the specialists (who raise cases with platforms
+    themselves), then the services for rejected reports where the person lives; the
+    hash stops copies meanwhile. For a child in the images, the children's removal routes,
+    which do not depend on the platform's rules."""
+    if f.child_routes:
+        return [_child_removal(f, d, country)] + _national_first(f, d, country) + [
+            _services(f, d, country, CHILD_REPORT, ("child_protection",))]
+    steps = _national_first(f, d, country) + _specialists(f, d, country)
+    rejected = [s for s in d.find(["escalation"], f.person(country))
+                if s.id not in _deadline_services(d, country)]
+    if rejected:
+        steps.append(Step(ESCALATION, services=_ids(rejected)))
+    steps += _removal_deadlines(d, country)
+    steps.append(_hash(f, d, country))
+    return steps
+
+
+def _deadline_services(d: Directory, country: str) -> Tuple[str, ...]:
+    """Services only for a missed legal time limit (the FTC), said with that limit."""
+    ids: List[str] = []
+    for _, takedown in d.takedown_rules(country):
+        ids += [sid for sid in takedown.escalation if "escalation" in d.service(sid).kinds]
+    return tuple(ids)
+
+
+_BUILDERS = {ESCALATE: _escalate, STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
              POLICE: _police_topic, LAW: _law, SUPPORT: _support}
 
 

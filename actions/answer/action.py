@@ -27,7 +27,8 @@ from actions import context
 from actions.answer import facts as known
 from actions.answer.words import Say, next_buttons, render, steps_text
 from actions.caseplan import (
-    CONTACT, DEMAND, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT, TAKEDOWN,
+    CONTACT, DEMAND, ESCALATE, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT,
+    TAKEDOWN,
     THREATENED, Facts, Plan, plan)
 from actions.replies import Reply
 from actions.settings import Settings
@@ -41,7 +42,7 @@ TOPIC_OF_INTENT = {"ask_evidence": EVIDENCE, "ask_takedown": TAKEDOWN,
                    "ask_hashing": HASHING, "ask_police": POLICE, "ask_law": LAW,
                    "ask_support": SUPPORT, "tell_story": STORY}
 # A topic named inside another message; earlier wins (as in bot.assistant.intent_resolver).
-TOPIC_ENTITIES = (HASHING, EVIDENCE, POLICE, LAW, TAKEDOWN, CONTACT, SUPPORT)
+TOPIC_ENTITIES = (ESCALATE, HASHING, EVIDENCE, POLICE, LAW, TAKEDOWN, CONTACT, SUPPORT)
 # Below this, a topic named in the message outweighs the classifier's choice of question.
 CONFIDENT = 0.6
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
@@ -56,7 +57,8 @@ ROUTE_OF_STEP = {
     "child_report": "police", "law": "law", "local_law_unknown": "law",
     "helpline": "support", "children_line": "support", "support": "support",
     "domestic_abuse": "support", "parents": "support", "trusted_adult": "support",
-    "legal_advice": "law", "do_not_pay": "sextortion",
+    "legal_advice": "law", "do_not_pay": "sextortion", "escalation": "takedown",
+    "removal_deadline": "takedown",
 }
 SITUATION_OF = ((DEMAND, "sextortion"), (THREATENED, "threatened"), (SHARED, "shared"),
                 (MADE, "created"))
@@ -74,6 +76,10 @@ def choose_topic(intent: str, entities: List[Dict[str, Any]],
               if t in {e.get("value") for e in entities if e.get("entity") == "topic"}]
     story = any(e.get("entity") == "happened" for e in entities)
     asked = TOPIC_OF_INTENT.get(intent) if intent != "tell_story" else None
+    if ESCALATE in topics and POLICE not in topics:
+        # "I reported it and they said it doesn't break their rules": whatever the
+        # classifier made of "reported", the platform said no (the police are another case).
+        return ESCALATE
     if asked == SUPPORT and story and not topics:
         return STORY  # "I need help, he's posted my pics": the story's plan has the help
     if asked and (confidence >= CONFIDENT or not topics or asked in topics):
@@ -100,12 +106,14 @@ class ActionAnswer(Action):
         return NAME
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        """Rasa's hook: takes the answer to our last question, then helps on this turn's topic."""
+                  domain: Dict[Text, Any], log_done: bool = False) -> List[EventType]:
+        """Rasa's hook: takes the answer to our last question, then helps on this turn's
+        topic. `log_done`: the case log has already dealt with what the message says of it."""
         reg = registry()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         entities = entities_of(tracker)
-        if any(e.get("entity") == "log_action" for e in entities) and not tracker.active_loop:
+        if any(e.get("entity") == "log_action" for e in entities) and not log_done \
+                and not tracker.active_loop:
             from actions.case_log_chat import ActionCaseLog  # the person's own log
             return await ActionCaseLog().run(dispatcher, tracker, domain)
         pending = known.pending_question(tracker, NAME)
@@ -210,6 +218,8 @@ class ActionAnswer(Action):
         """Which journey's route and title an answer uses: "threats" for a threat or contact."""
         if (topic == STORY and facts.threatened) or topic == CONTACT:
             return "threats"
+        if topic == ESCALATE:
+            return TAKEDOWN
         return topic
 
     def in_form(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: Registry,

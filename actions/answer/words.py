@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional
 
 from actions.caseplan import (
-    CHILD_REMOVAL, CHILD_REPORT, CHILDREN_LINE, DO_NOT_PAY, DOMESTIC_ABUSE, EVIDENCE,
+    CHILD_REMOVAL, CHILD_REPORT, CHILDREN_LINE, DO_NOT_PAY, DOMESTIC_ABUSE, ESCALATE,
+    ESCALATION, EVIDENCE,
     HASH_ADULT, HASH_CHILD_IMAGE, HASHING, HELPLINE, KEEP_RECORD, LAW, LAW_INFO, LEGAL_ADVICE,
     LOCAL_LAW_UNKNOWN, NATIONAL_REMOVAL, PARENTS, PLATFORM, POLICE, POLICE_REPORT,
     CONTACT, REMOVAL_DEADLINE, REPORT_ON_SITE, SEARCH_REMOVAL, STORY, SUPPORT, SUPPORT_SERVICES, TAKEDOWN,
@@ -271,6 +272,11 @@ def _removal_deadline(say: Say, step: Step) -> str:
     return text
 
 
+def _escalation(say: Say, step: Step) -> str:
+    return _with("When a platform has turned a report down, you can take it further:",
+                 say.services(step))
+
+
 def _legal_advice(say: Say, step: Step) -> str:
     return _with("For advice about your own situation:", say.services(step))
 
@@ -295,7 +301,7 @@ STEP_WORDS: Dict[str, Callable[[Say, Step], str]] = {
     KEEP_RECORD: _keep_record, DO_NOT_PAY: _do_not_pay, POLICE_REPORT: _police,
     LAW_INFO: _law, LOCAL_LAW_UNKNOWN: _local_law_unknown, LEGAL_ADVICE: _legal_advice,
     SUPPORT_SERVICES: _support, DOMESTIC_ABUSE: _domestic_abuse,
-    REMOVAL_DEADLINE: _removal_deadline,
+    REMOVAL_DEADLINE: _removal_deadline, ESCALATION: _escalation,
 }
 
 
@@ -324,6 +330,8 @@ def lead(say: Say) -> str:
         EVIDENCE: "Here's what to keep. It helps with getting images removed and with the "
                   "police, and you can do it at your own pace:",
         TAKEDOWN: "Here's how to get it taken down:",
+        ESCALATE: "I'm sorry they turned it down. That happens, and it isn't the end: "
+                  "others can take it further.",
         HASHING: "A hash is a digital fingerprint of an image, made on your own device. "
                  "Partner sites use it to block copies, without anyone seeing the image.",
         POLICE: "You can report this to the police. It's your choice, and you don't need "

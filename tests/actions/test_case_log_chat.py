@@ -104,6 +104,28 @@ async def test_takedown_updates_in_words(log_env, dispatcher, tracker_factory):
     assert log_env.log.entries("log-1")[-1].record.reupload_of == 1
 
 
+async def test_a_turned_down_report_is_marked_and_taken_further(log_env, dispatcher,
+                                                                 tracker_factory):
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    await ask(dispatcher, tracker_factory, "status", topic="escalate", platform="reddit",
+              text="reddit said it doesn't break their rules")
+    said = texts(dispatcher)
+    assert "Updated entry 1: " in said
+    assert log_env.log.entries("log-1")[0].record.status == "refused"
+    assert "Revenge Porn Helpline" in said and "reportharmfulcontent.com" in said
+
+
+async def test_a_turned_down_report_without_a_log_is_taken_further(log_env, dispatcher,
+                                                                   tracker_factory):
+    await ask(dispatcher, tracker_factory, "status", topic="escalate", platform="meta",
+              text="instagram said it doesnt go against their guidelines")
+    said = texts(dispatcher)
+    assert "Which one do you mean" not in said and "Updated entry" not in said
+    assert "Revenge Porn Helpline" in said and "reportharmfulcontent.com" in said
+    assert log_env.log.entries("log-1") == []
+
+
 async def test_reminders_are_not_promised(log_env, dispatcher, tracker_factory):
     await ask(dispatcher, tracker_factory, "remind", text="remind me in two days")
     assert "can't set reminders yet" in texts(dispatcher)

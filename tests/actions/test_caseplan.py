@@ -12,8 +12,9 @@ import itertools
 import pytest
 
 from actions.caseplan import (
-    CHILD_REMOVAL, DO_NOT_PAY, HASH_ADULT, HASH_CHILD_IMAGE, HELPLINE,
-    KEEP_RECORD, NATIONAL_REMOVAL, PLATFORM, POLICE_REPORT, STORY, TOPICS, TRUSTED_ADULT,
+    CHILD_REMOVAL, DO_NOT_PAY, ESCALATE, ESCALATION, HASH_ADULT, HASH_CHILD_IMAGE, HELPLINE,
+    KEEP_RECORD, NATIONAL_REMOVAL, PLATFORM, POLICE_REPORT, REMOVAL_DEADLINE, STORY, TOPICS,
+    TRUSTED_ADULT,
     Asked, Facts, plan)
 from bot.directory import cached_directory
 
@@ -157,3 +158,32 @@ def test_every_plan_draws_only_on_the_directory(topic, age, country, helper, hap
         assert "stopncii" not in p.services, (topic, facts)
     if facts.minor_now is False and facts.child_in_image is None and topic == "hashing":
         assert {"stopncii", "take_it_down"} <= set(p.services)
+
+
+# A report a platform turned down: who takes it further, where the person lives.
+@pytest.mark.parametrize("facts,leading,offered,never", [
+    # The UK: the helpline (which raises cases with platforms), then Report Harmful
+    # Content for a rejected report; the hash meanwhile.
+    (Facts(age=24, country="GB-ENG"), [HELPLINE, ESCALATION],
+     ["revenge_porn_helpline", "report_harmful_content"], ["ftc"]),
+    # Ireland: Hotline.ie, and the regulator for a platform that did not act.
+    (Facts(age=30, country="IE"), [NATIONAL_REMOVAL], ["hotline_ie", "coimisiun_na_mean"],
+     ["report_harmful_content"]),
+    (Facts(age=30, country="AU"), [NATIONAL_REMOVAL], ["esafety"], ["ftc"]),
+    # The US: the FTC only with the Act's 48 hours, never as a general complaints route.
+    (Facts(age=30, country="US"), [HELPLINE], ["ccri_helpline"], ["report_harmful_content"]),
+    # A child in the images: the children's removal routes, never StopNCII.
+    (Facts(age=15, country="GB-ENG"), [CHILD_REMOVAL], ["report_remove"], ["stopncii"]),
+    (Facts(age=22, image_age_group="under_18", country="US"), [CHILD_REMOVAL],
+     ["take_it_down"], ["stopncii"]),
+])
+def test_a_turned_down_report_is_taken_further(facts, leading, offered, never):
+    p = plan(facts, D, ESCALATE, limit=None)
+    assert kinds(p)[:len(leading)] == leading, kinds(p)
+    assert set(offered) <= set(p.services), p.services
+    assert not set(never) & set(p.services), p.services
+
+
+def test_the_ftc_is_said_with_the_48_hours_it_enforces():
+    p = plan(Facts(age=30, country="US"), D, ESCALATE, limit=None)
+    assert [s.kind for s in p.steps if "ftc" in s.services] == [REMOVAL_DEADLINE]

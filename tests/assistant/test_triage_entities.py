@@ -124,3 +124,22 @@ def test_process_appends_entities_with_the_extractor_name(extractor):
 def test_hostile_input_never_crashes(extractor, text):
     [message] = extractor.process([Message(data={"text": text})])
     assert isinstance(message.get("entities", []), list)
+
+
+@pytest.mark.parametrize("text", [
+    "i reported it to instagram and they said it doesnt go against their guidelines",
+    "tiktok said it doesn't violate their community guidelines",
+    "reddit refused to take it down", "they wont remove it", "my report got rejected",
+    "x ignored my report", "i reported it and nothing happened",
+    "it isnt against their rules apparently",
+])
+def test_a_turned_down_report_is_the_escalate_topic(extractor, text):
+    assert "escalate" in values(extractor, text, "topic")
+
+
+@pytest.mark.parametrize("text", [
+    "how do i get it taken down", "i want it removed", "i dont want to report it",
+    "the police wont do anything", "i refuse to pay",
+])
+def test_asking_for_removal_is_not_a_turned_down_report(extractor, text):
+    assert "escalate" not in values(extractor, text, "topic")
