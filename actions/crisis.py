@@ -77,6 +77,21 @@ def safety_text(directory: Directory, facts: Facts, country: Optional[str],
     return messages
 
 
+# Said before anything else when the words are panic ("I can't breathe, everything is
+# spinning") and the safety matcher found no danger language: a moment of calm first.
+# The emergency number follows as always (a person who cannot breathe may need it).
+PANIC_LEAD = ("That sounds really frightening, and I'm here with you. If you can, breathe "
+              "out slowly, a little longer than you breathe in, a few times. It will pass.")
+
+
+def panicking(tracker: Tracker) -> bool:
+    """Signs of panic without danger language of the matcher's (someone choking them)."""
+    message = tracker.latest_message
+    if "danger" in ((message.get("safety") or {}).get("flags") or []):
+        return False
+    return any(e.get("entity") == "panic" for e in message.get("entities") or [])
+
+
 def rest_of_message(tracker: Tracker) -> Optional[str]:
     """What else the message told or asked, as a topic, or None."""
     message = tracker.latest_message
@@ -106,7 +121,10 @@ class ActionSafetyResponse(Action):
                      if directory.platform(str(p))]
         facts = known.facts(tracker, platforms)
         reply = Reply("support")
-        for text in safety_text(directory, facts, facts.country, flags, facts.helper):
+        texts = safety_text(directory, facts, facts.country, flags, facts.helper)
+        if panicking(tracker):
+            texts[0] = PANIC_LEAD + "\n" + texts[0]
+        for text in texts:
             reply.say(text)
         country = facts.country or directory.home
         reply.offer(list(directory.jurisdiction(country).crisis_services))

@@ -93,3 +93,22 @@ async def test_risk_flags_are_recorded_without_text(tracker_factory, dispatcher,
     [row] = outbox_env.outbox.due()
     assert row.payload["risk_flags"] == ["crisis", "immediate_danger"]
     assert "outside" not in str(row.payload)
+
+
+async def test_panic_gets_a_moment_of_calm_before_the_number(tracker_factory, dispatcher,
+                                                             outbox_env):
+    await run(tracker_factory(text="i cant breathe properly everything is spinning",
+                              intent="immediate_danger", flags=[],
+                              entities={"panic": "said"}), dispatcher)
+    first = dispatcher.messages[0]["text"]
+    assert first.startswith("That sounds really frightening") and "breathe out" in first
+    assert "999" in first
+
+
+async def test_someone_hurting_them_gets_the_number_first_never_breathing_advice(
+        tracker_factory, dispatcher, outbox_env):
+    await run(tracker_factory(text="he is choking me i cant breathe",
+                              intent="immediate_danger", flags=["danger"],
+                              entities={"panic": "said"}), dispatcher)
+    first = dispatcher.messages[0]["text"]
+    assert first.startswith("If you are in danger right now") and "breathe out" not in first

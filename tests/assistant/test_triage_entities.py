@@ -143,3 +143,11 @@ def test_a_turned_down_report_is_the_escalate_topic(extractor, text):
 ])
 def test_asking_for_removal_is_not_a_turned_down_report(extractor, text):
     assert "escalate" not in values(extractor, text, "topic")
+
+
+@pytest.mark.parametrize("text", [
+    "i cant breathe properly everything is spinning", "im having a panic attack",
+    "my heart is racing so fast", "i'm shaking all over",
+])
+def test_signs_of_panic(extractor, text):
+    assert values(extractor, text, "panic") == ["said"]
