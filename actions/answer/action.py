@@ -80,6 +80,8 @@ def choose_topic(intent: str, entities: List[Dict[str, Any]],
         # "I reported it and they said it doesn't break their rules": whatever the
         # classifier made of "reported", the platform said no (the police are another case).
         return ESCALATE
+    if asked == HASHING and TAKEDOWN in topics and HASHING not in topics:
+        return TAKEDOWN  # "can anyone make them take it down": removal, not the service
     if asked == SUPPORT and story and not topics:
         return STORY  # "I need help, he's posted my pics": the story's plan has the help
     if asked and (confidence >= CONFIDENT or not topics or asked in topics):

@@ -151,3 +151,10 @@ def test_asking_for_removal_is_not_a_turned_down_report(extractor, text):
 ])
 def test_signs_of_panic(extractor, text):
     assert values(extractor, text, "panic") == ["said"]
+
+
+def test_take_it_down_the_service_and_take_it_down_the_wish(extractor):
+    assert "hashing" in values(extractor, "can take it down help me", "topic")
+    said = "some dropkick put my nudes on a site, can anyone make em take it down"
+    assert values(extractor, said, "topic") == ["takedown"]
+    assert values(extractor, said, "happened") == ["shared"]
