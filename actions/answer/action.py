@@ -165,6 +165,26 @@ class ActionAnswer(Action):
         return events + [SlotSet(name, value) for name, value in entities.items()], True
 
     @staticmethod
+    def note_in_log(tracker: Tracker, reply: Reply, platforms: List[str]) -> None:
+        """Links and @usernames the person gave go into their log, said in one line at the
+        end of the reply (the log must never stop an answer)."""
+        from actions.caselog.case_file import case_file
+        from actions.caselog.from_story import note_volunteered
+        text = tracker.latest_message.get("text") or ""
+        try:
+            added = note_volunteered(case_file().log, tracker.sender_id, text,
+                                     platforms[0] if len(platforms) == 1 else None)
+        except Exception as error:  # the database is down: the answer still goes out
+            logger.warning("could not note volunteered details (%s)", type(error).__name__)
+            return
+        if added and reply.messages:
+            numbers = ", ".join(str(n) for n in added)
+            reply.messages[-1] += (
+                f"\nI've kept what you gave me in your private log (entry {numbers}), as "
+                "text, without opening any link. Say \"show my log\" to see it, or "
+                f"\"remove entry {added[0]}\" if you'd rather I didn't.")
+
+    @staticmethod
     def overdue(tracker: Tracker, reply: Reply) -> List[EventType]:
         """A report in the person's log past its time limit is said in the next reply,
         once, with where to escalate it (in the notes message: still three at most)."""
@@ -205,6 +225,7 @@ class ActionAnswer(Action):
                   and not any(e.get("entity") == "happened"
                               for e in tracker.latest_message.get("entities") or []))
         reply = render(say, leave_out=journey)
+        self.note_in_log(tracker, reply, platforms)
         overdue = self.overdue(tracker, reply)
         if intent in FEELINGS and topic == STORY:
             reply.messages[0] = feelings_lead(intent) + "\n" + reply.messages[0]

@@ -136,3 +136,18 @@ async def test_delete_my_data_erases_the_log(log_env, dispatcher, tracker_factor
                log_platform="instagram")
     await ActionEraseConversation().run(dispatcher, tracker_factory(sender="log-1"), {})
     assert log_env.log.entries("log-1") == []
+
+
+async def test_a_story_with_a_link_fills_the_log_and_says_so(log_env, dispatcher,
+                                                            tracker_factory):
+    from actions.answer.action import ActionAnswer
+    tracker = tracker_factory({}, intent="tell_story", sender="log-1",
+                              text="my ex posted it on reddit.com/r/x/123, he's @night_owl",
+                              entities={"happened": "shared", "platform": "reddit"})
+    await ActionAnswer().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert "Revenge Porn Helpline" in said                 # the answer comes first
+    assert "private log (entry 1, 2)" in said and "remove entry 1" in said
+    place, account = log_env.log.entries("log-1")
+    assert (place.record.link, place.record.platform) == ("reddit.com/r/x/123", "reddit")
+    assert account.record.username == "@night_owl"
