@@ -29,10 +29,10 @@ PARTNER_ABUSE = ("ex_partner", "partner")
 CHILDLINE_MAX_AGE = 19
 
 # Topics: the first reply to a story, or a direct question on one journey.
-STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT, ESCALATE = (
+STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT, ESCALATE, COST = (
     "story", "evidence", "takedown", "hashing", "police", "law", "support", "contact",
-    "escalate")
-TOPICS = (STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT, ESCALATE)
+    "escalate", "cost")
+TOPICS = (STORY, EVIDENCE, TAKEDOWN, HASHING, POLICE, LAW, SUPPORT, CONTACT, ESCALATE, COST)
 FIRST_REPLY_STEPS = 3
 
 # Step kinds: what to do. The wording module says each in words.
@@ -58,6 +58,7 @@ DOMESTIC_ABUSE = "domestic_abuse"    # a partner or ex did it
 LOCAL_LAW_UNKNOWN = "local_law_unknown"  # anywhere the directory knows little about
 REMOVAL_DEADLINE = "removal_deadline"  # a law's time limit for removal, and the escalation
 ESCALATION = "escalation"            # where to go when a platform turned a report down
+FREE_SERVICES = "free_services"      # what costs nothing, as the directory's sources say
 
 # Evidence steps said elsewhere in a plan, not in the record-keeping list.
 EVIDENCE_SAID_ELSEWHERE = ("safety_first", "do_not_engage", "hashing_on_device",
@@ -376,6 +377,21 @@ def _escalate(f: Facts, d: Directory, country: str) -> List[Step]:
     return steps
 
 
+def _cost(f: Facts, d: Directory, country: str) -> List[Step]:
+    """"Do these cost anything?": the person's own kinds of help that the directory's
+    sources say are free. Nothing is called free that no source says is."""
+    kinds = (["minor_removal", "hashing_minor", "children_support", "crisis_line"]
+             if f.child_routes else
+             ["hashing_adult", "iia_helpline", "removal_reporting", "crisis_line",
+              "emotional_support"])
+    person = f.person(country) if not f.child_routes or f.minor_now else \
+        Person(country=country, age=17)
+    free = [s for s in d.find(kinds, person) if s.free]
+    if f.child_routes and f.minor_now is False:  # an adult now: Take It Down, not the rest
+        free = [s for s in free if "hashing_minor" in s.kinds]
+    return [Step(FREE_SERVICES, services=_ids(free))]
+
+
 def _deadline_services(d: Directory, country: str) -> Tuple[str, ...]:
     """Services only for a missed legal time limit (the FTC), said with that limit."""
     ids: List[str] = []
@@ -384,7 +400,7 @@ def _deadline_services(d: Directory, country: str) -> Tuple[str, ...]:
     return tuple(ids)
 
 
-_BUILDERS = {ESCALATE: _escalate, STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
+_BUILDERS = {ESCALATE: _escalate, COST: _cost, STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
              POLICE: _police_topic, LAW: _law, SUPPORT: _support}
 
 
@@ -455,6 +471,8 @@ def _under_18_line(f: Facts, d: Directory, country: str, topic: str) -> Tuple[st
     kinds = ["minor_removal", "children_support"] if topic in (STORY, TAKEDOWN, SUPPORT) else \
         ["minor_removal", "hashing_minor"]
     found = d.find(kinds, child) or d.find(["hashing_minor"], child)
+    if topic == COST:  # the line follows "these are free": only what a source says is
+        found = [s for s in found if s.free]
     return _ids(found)
 
 

@@ -66,10 +66,11 @@ def safety_text(directory: Directory, facts: Facts, country: Optional[str],
         if facts.minor_now:
             services += [s for s in directory.find(["children_support"], person)
                          if s not in services]
+        free = ", for free" if services and all(s.free for s in services) else ""
         lead = ("I'm really sorry. If they're thinking about suicide or hurting themselves, "
-                "they, or you, can talk to someone right now, for free:" if helper else
+                f"they, or you, can talk to someone right now{free}:" if helper else
                 "I'm really sorry you're feeling like this. You don't have to go through it "
-                "alone: you can talk to someone right now, for free:")
+                f"alone: you can talk to someone right now{free}:")
         text = lead + "".join(f"\n   {service_line(s)}" for s in services)
         if "danger" not in flags:
             text += f"\nIf a life is at risk right now, call {number}."

@@ -27,7 +27,7 @@ from actions import context
 from actions.answer import facts as known
 from actions.answer.words import Say, next_buttons, render, steps_text
 from actions.caseplan import (
-    CONTACT, DEMAND, ESCALATE, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT,
+    CONTACT, COST, DEMAND, ESCALATE, EVIDENCE, HASHING, LAW, MADE, POLICE, SHARED, STORY, SUPPORT,
     TAKEDOWN,
     THREATENED, Facts, Plan, plan)
 from actions.replies import Reply
@@ -42,7 +42,7 @@ TOPIC_OF_INTENT = {"ask_evidence": EVIDENCE, "ask_takedown": TAKEDOWN,
                    "ask_hashing": HASHING, "ask_police": POLICE, "ask_law": LAW,
                    "ask_support": SUPPORT, "tell_story": STORY}
 # A topic named inside another message; earlier wins (as in bot.assistant.intent_resolver).
-TOPIC_ENTITIES = (ESCALATE, HASHING, EVIDENCE, POLICE, LAW, TAKEDOWN, CONTACT, SUPPORT)
+TOPIC_ENTITIES = (ESCALATE, COST, HASHING, EVIDENCE, POLICE, LAW, TAKEDOWN, CONTACT, SUPPORT)
 # Below this, a topic named in the message outweighs the classifier's choice of question.
 CONFIDENT = 0.6
 FACT_ENTITIES = {"age", "age_group", "image_age_group", "country", "role", "perpetrator",
@@ -58,7 +58,7 @@ ROUTE_OF_STEP = {
     "helpline": "support", "children_line": "support", "support": "support",
     "domestic_abuse": "support", "parents": "support", "trusted_adult": "support",
     "legal_advice": "law", "do_not_pay": "sextortion", "escalation": "takedown",
-    "removal_deadline": "takedown",
+    "removal_deadline": "takedown", "free_services": "support",
 }
 SITUATION_OF = ((DEMAND, "sextortion"), (THREATENED, "threatened"), (SHARED, "shared"),
                 (MADE, "created"))
@@ -80,6 +80,8 @@ def choose_topic(intent: str, entities: List[Dict[str, Any]],
         # "I reported it and they said it doesn't break their rules": whatever the
         # classifier made of "reported", the platform said no (the police are another case).
         return ESCALATE
+    if COST in topics and LAW not in topics and asked != LAW:
+        return COST  # "do these services cost anything" (a lawyer's fees are the law's)
     if asked == HASHING and TAKEDOWN in topics and HASHING not in topics:
         return TAKEDOWN  # "can anyone make them take it down": removal, not the service
     if asked == SUPPORT and story and not topics:
@@ -243,6 +245,8 @@ class ActionAnswer(Action):
             return "threats"
         if topic == ESCALATE:
             return TAKEDOWN
+        if topic == COST:
+            return SUPPORT
         return topic
 
     def in_form(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: Registry,

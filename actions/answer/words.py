@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional
 
 from actions.caseplan import (
-    CHILD_REMOVAL, CHILD_REPORT, CHILDREN_LINE, DO_NOT_PAY, DOMESTIC_ABUSE, ESCALATE,
-    ESCALATION, EVIDENCE,
+    CHILD_REMOVAL, CHILD_REPORT, CHILDREN_LINE, COST, DO_NOT_PAY, DOMESTIC_ABUSE, ESCALATE,
+    ESCALATION, EVIDENCE, FREE_SERVICES,
     HASH_ADULT, HASH_CHILD_IMAGE, HASHING, HELPLINE, KEEP_RECORD, LAW, LAW_INFO, LEGAL_ADVICE,
     LOCAL_LAW_UNKNOWN, NATIONAL_REMOVAL, PARENTS, PLATFORM, POLICE, POLICE_REPORT,
     CONTACT, REMOVAL_DEADLINE, REPORT_ON_SITE, SEARCH_REMOVAL, STORY, SUPPORT, SUPPORT_SERVICES, TAKEDOWN,
@@ -31,7 +31,7 @@ from bot.contract import ELSEWHERE
 from bot.directory import Directory
 from bot.directory.emergency import emergency_number
 from bot.directory.describe import (
-    UNVERIFIED, checked_footer, law_text, no_law_text, silent_call_text)
+    UNVERIFIED, checked_footer, in_confidence, law_text, no_law_text, silent_call_text)
 from bot.directory.records import Provenance, Service
 from bot.registry import Button, Registry
 
@@ -98,7 +98,7 @@ def _trusted_adult(say: Say, step: Step) -> str:
     text = ("Tell an adult you trust, like a parent, carer or teacher. You're not in "
             "trouble, and they can help you with all of this.")
     services = say.services(step)
-    return _with(text + " You can also talk to someone, free and confidential:",
+    return _with(text + f" You can also talk to someone, {in_confidence(services)}:",
                  services) if services else text
 
 
@@ -119,7 +119,8 @@ def _child_removal(say: Say, step: Step) -> str:
 
 
 def _children_line(say: Say, step: Step) -> str:
-    return _with("Talk to someone, free and confidential:", say.services(step))
+    services = say.services(step)
+    return _with(f"Talk to someone, {in_confidence(services)}:", services)
 
 
 def _child_report(say: Say, step: Step) -> str:
@@ -272,6 +273,14 @@ def _removal_deadline(say: Say, step: Step) -> str:
     return text
 
 
+def _free_services(say: Say, step: Step) -> str:
+    services = say.services(step)
+    if not services:
+        return ("I can't tell you for sure what each service costs where you are; each "
+                "one's website says.")
+    return _with("These are free to use:", services)
+
+
 def _escalation(say: Say, step: Step) -> str:
     return _with("When a platform has turned a report down, you can take it further:",
                  say.services(step))
@@ -282,9 +291,10 @@ def _legal_advice(say: Say, step: Step) -> str:
 
 
 def _support(say: Say, step: Step) -> str:
-    return _with(say.you("These are free, and understand what you're going through:",
-                         "These are free, and understand what's happening:"),
-                 say.services(step)[:None if say.detail else 5])
+    shown = say.services(step)[:None if say.detail else 5]
+    free = "are free, and " if all(s.free for s in shown) else ""
+    return _with(say.you(f"These {free}understand what you're going through:",
+                         f"These {free}understand what's happening:"), shown)
 
 
 def _domestic_abuse(say: Say, step: Step) -> str:
@@ -302,6 +312,7 @@ STEP_WORDS: Dict[str, Callable[[Say, Step], str]] = {
     LAW_INFO: _law, LOCAL_LAW_UNKNOWN: _local_law_unknown, LEGAL_ADVICE: _legal_advice,
     SUPPORT_SERVICES: _support, DOMESTIC_ABUSE: _domestic_abuse,
     REMOVAL_DEADLINE: _removal_deadline, ESCALATION: _escalation,
+    FREE_SERVICES: _free_services,
 }
 
 
@@ -330,6 +341,7 @@ def lead(say: Say) -> str:
         EVIDENCE: "Here's what to keep. It helps with getting images removed and with the "
                   "police, and you can do it at your own pace:",
         TAKEDOWN: "Here's how to get it taken down:",
+        COST: "Reporting to a platform costs nothing, and neither does talking to me.",
         ESCALATE: "I'm sorry they turned it down. That happens, and it isn't the end: "
                   "others can take it further.",
         HASHING: "A hash is a digital fingerprint of an image, made on your own device. "

@@ -56,6 +56,14 @@ def service_text(service: Service, with_summary: bool = True) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def in_confidence(services: Iterable[Service]) -> str:
+    """"free and confidential" only where every service's sources say it is free (the
+    directory's `free`); otherwise "in confidence", claiming nothing about cost."""
+    listed = list(services)
+    return "free and confidential" if listed and all(s.free for s in listed) \
+        else "in confidence"
+
+
 def services_text(services: Iterable[Service], with_summary: bool = True) -> str:
     """Several services, one paragraph each."""
     return "\n\n".join(service_text(s, with_summary) for s in services)

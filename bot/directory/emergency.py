@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from bot.directory.directory import Directory, Person
-from bot.directory.describe import UNVERIFIED, service_text
+from bot.directory.describe import UNVERIFIED, in_confidence, service_text
 from bot.directory.records import Service
 
 
@@ -40,7 +40,9 @@ def outage_text(directory: Directory, opening: str, person: Person = Person()) -
     emergency number and the crisis lines (or, where none is confirmed, that). Never
     silence."""
     lines = crisis_lines(directory, person)
-    talk = (["If you need to talk to someone now, these are free and confidential:",
+    talk = (["If you need to talk to someone now, these are free and confidential:"
+             if in_confidence(lines).startswith("free") else
+             "If you need to talk to someone now, you can reach these in confidence:",
              "\n\n".join(service_text(s, with_summary=False) for s in lines)]
             if lines else [NO_CRISIS_LINE])
     return "\n\n".join([

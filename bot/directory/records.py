@@ -57,7 +57,7 @@ EVIDENCE_AUDIENCES = ("all", "adults", "under_18")
 ADULTS_ONLY = "adults"
 
 CONTACT_FIELDS = ("phone", "text", "web", "email", "chat")
-SERVICE_FACTS = CONTACT_FIELDS + ("hours", "eligibility", "summary")
+SERVICE_FACTS = CONTACT_FIELDS + ("hours", "eligibility", "summary", "free")
 
 _URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")
 # A source is a public page, or a section of the checked fact sheet kept beside the data
@@ -146,6 +146,8 @@ class Service:
     provenance: Provenance
     situations: Tuple[str, ...] = SITUATIONS
     note: Optional[str] = None
+    # Free to use, as the service's own pages (in its sources) say; never assumed.
+    free: bool = False
 
 
 @dataclass(frozen=True)
@@ -341,7 +343,7 @@ class _Checker:
 def _service(c: _Checker, raw: Any, where: str) -> Service:
     d = c.mapping(raw, where, ("id", "name", "summary", "kinds", "eligibility", "contact",
                                "source", "verified"),
-                  ("hours", "unverified", "situations", "note"))
+                  ("hours", "unverified", "situations", "note", "free"))
     elig = c.mapping(d.get("eligibility"), f"{where}.eligibility", ("countries",),
                      ("min_age", "max_age"))
     eligibility = Eligibility(
@@ -374,6 +376,9 @@ def _service(c: _Checker, raw: Any, where: str) -> Service:
     note = c.text(d.get("note"), f"{where}.note", optional=True, max_len=400)
     c.child_safe(summary, f"{where}.summary")
     c.child_safe(note, f"{where}.note")
+    free = d.get("free", False)
+    if not isinstance(free, bool):
+        c.fail(f"{where}.free", "expected true or false")
     return Service(
         id=c.pattern(d.get("id"), f"{where}.id", _ID, "id", optional=False) or "",
         name=c.text(d.get("name"), f"{where}.name", max_len=120) or "",
@@ -386,6 +391,7 @@ def _service(c: _Checker, raw: Any, where: str) -> Service:
         situations=(c.choices(situations, f"{where}.situations", SITUATIONS)
                     if situations is not None else SITUATIONS),
         note=note,
+        free=free is True,
     )
 
 

@@ -12,7 +12,7 @@ import itertools
 import pytest
 
 from actions.caseplan import (
-    CHILD_REMOVAL, DO_NOT_PAY, ESCALATE, ESCALATION, HASH_ADULT, HASH_CHILD_IMAGE, HELPLINE,
+    CHILD_REMOVAL, COST, DO_NOT_PAY, ESCALATE, ESCALATION, HASH_ADULT, HASH_CHILD_IMAGE, HELPLINE,
     KEEP_RECORD, NATIONAL_REMOVAL, PLATFORM, POLICE_REPORT, REMOVAL_DEADLINE, STORY, TOPICS,
     TRUSTED_ADULT,
     Asked, Facts, plan)
@@ -187,3 +187,21 @@ def test_a_turned_down_report_is_taken_further(facts, leading, offered, never):
 def test_the_ftc_is_said_with_the_48_hours_it_enforces():
     p = plan(Facts(age=30, country="US"), D, ESCALATE, limit=None)
     assert [s.kind for s in p.steps if "ftc" in s.services] == [REMOVAL_DEADLINE]
+
+
+@pytest.mark.parametrize("facts,free,never", [
+    (Facts(age=30, country="GB-ENG"), ["stopncii", "samaritans"], ["revenge_porn_helpline"]),
+    (Facts(age=15, country="GB-ENG"), ["take_it_down"], ["stopncii"]),
+    (Facts(age=22, image_age_group="under_18"), ["take_it_down"], ["stopncii", "samaritans"]),
+    (Facts(age=30, country="NZ"), ["stopncii", "need_to_talk_1737"], []),
+])
+def test_only_what_a_source_says_is_free_is_called_free(facts, free, never):
+    p = plan(facts, D, COST, limit=None)
+    assert set(free) <= set(p.services), p.services
+    assert not set(never) & set(p.services), p.services
+    assert all(D.service(sid).free for sid in p.services)
+
+
+def test_the_under_18_line_after_free_services_is_free_too():
+    p = plan(Facts(), D, COST)
+    assert p.under_18_services and all(D.service(s).free for s in p.under_18_services)

@@ -158,3 +158,11 @@ def test_take_it_down_the_service_and_take_it_down_the_wish(extractor):
     said = "some dropkick put my nudes on a site, can anyone make em take it down"
     assert values(extractor, said, "topic") == ["takedown"]
     assert values(extractor, said, "happened") == ["shared"]
+
+
+@pytest.mark.parametrize("text,cost", [
+    ("do these services cost anything", True), ("is stopncii free", True),
+    ("how much does it cost", True), ("do i have to pay him", False), ("should i pay", False),
+])
+def test_asking_what_help_costs_is_not_a_demand_to_pay(extractor, text, cost):
+    assert ("cost" in values(extractor, text, "topic")) is cost
