@@ -23,7 +23,9 @@ from rasa_sdk.types import DomainDict
 from actions import context
 from actions.caselog.case_file import case_file
 from actions.caselog.entries import Entry, Place
+from actions.caselog.documents import Document
 from actions.caselog.export import build_document
+from actions.caselog.export_pdf import render_pdf
 from actions.caselog.export_text import render_text
 from actions.caselog.field_rules import FieldError
 from actions.caselog.log_store import EntryNotFound, LogFull
@@ -68,6 +70,14 @@ def buttons(*keys: str) -> List[Dict[str, str]]:
 
 
 NEXT = ("show_log", "add_to_log", "copy_of_log")
+# The custom payload that carries a copy's single-use token to the channel, which fetches
+# the file itself (actions/caselog/documents.py); where each channel puts it.
+CASE_DOCUMENT = "case_document"
+AS_TEXT = re.compile(r"\b(as|in) (plain )?text\b", re.IGNORECASE)
+DOCUMENT_WHERE = {
+    "telegram": " It's the file below; /clear deletes it from this chat with the rest.",
+    "widget": " Use the download button below: it works once, for the next 10 minutes.",
+}
 
 
 def parse_when(text: str, today: dt.date) -> Optional[dt.date]:
@@ -372,7 +382,44 @@ class ActionCaseLog(Action):
 
     def do_export(self, dispatcher: CollectingDispatcher, tracker: Tracker, number: Any,
                   entities: Dict[str, Any]) -> List[EventType]:
-        """A copy to keep, as text in the chat (no images, no intimate descriptions)."""
+        """A copy to keep (no images, no intimate descriptions): a PDF sent in the chat on
+        Telegram, a download on the widget, text where neither can be made."""
+        entries = case_file().log.entries(tracker.sender_id)
+        if not entries:
+            return self.do_show(dispatcher, tracker, None, entities)
+        if AS_TEXT.search(tracker.latest_message.get("text") or ""):
+            return self.do_export_text(dispatcher, tracker, number, entities)
+        now = dt.datetime.now(dt.timezone.utc)
+        document = build_document(entries, cached_directory(), Settings.from_env().charity_name,
+                                  now)
+        token = self.keep_pdf(tracker, document, now)
+        if token is None:
+            return self.do_export_text(dispatcher, tracker, number, entities)
+        dispatcher.utter_message(
+            text="Here is a copy of your log as a PDF, with no images in it. Keep it "
+                 "somewhere safe (protected by a password), or give it to the police, a "
+                 "solicitor or a helpline." + DOCUMENT_WHERE.get(context.channel(tracker), ""),
+            buttons=buttons("copy_as_text", "show_log"))
+        dispatcher.utter_message(json_message={CASE_DOCUMENT: {
+            "token": token, "filename": f"case-log-{now:%Y-%m-%d}.pdf",
+            "media_type": "application/pdf"}})
+        logger.info("case log copy made for download")
+        return []
+
+    @staticmethod
+    def keep_pdf(tracker: Tracker, document: Any, now: dt.datetime) -> Optional[str]:
+        """The PDF kept for its channel to fetch once; None where the channel cannot take
+        a file or the action server has no CASE_DOCUMENT_TOKEN to give it with."""
+        if context.channel(tracker) not in DOCUMENT_WHERE or \
+                not Settings.from_env().document_token:
+            return None
+        content = render_pdf(document)
+        return case_file().documents.keep(tracker.sender_id, Document(
+            f"case-log-{now:%Y-%m-%d}.pdf", "application/pdf", content))
+
+    def do_export_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       number: Any, entities: Dict[str, Any]) -> List[EventType]:
+        """The copy as text in the chat, to copy wherever the person likes."""
         entries = case_file().log.entries(tracker.sender_id)
         if not entries:
             return self.do_show(dispatcher, tracker, None, entities)

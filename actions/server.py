@@ -17,6 +17,8 @@ import sys
 
 from rasa_sdk.endpoint import create_app
 
+from actions.caselog.case_file import case_file
+from actions.caselog.document_route import add_document_route
 from actions.referrals import referrals
 from actions.settings import ConfigError, Settings
 
@@ -36,6 +38,7 @@ def main() -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app = create_app("actions", cors_origins=None)
+    add_document_route(app, settings.document_token, lambda: case_file().documents)
 
     @app.listener("after_server_start")
     async def start_relay(app, loop):  # type: ignore[no-untyped-def]

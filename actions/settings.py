@@ -15,6 +15,9 @@ Environment variables:
                                  (OUTBOX_PATH is then not used)
     BACKEND_URL                  the referral backend (unset: referrals stay in the outbox)
     BACKEND_SERVICE_TOKEN        its bearer token (required when BACKEND_URL is set)
+    CASE_DOCUMENT_TOKEN          bearer token with which the Telegram gateway and the widget's
+                                 relay fetch a copy of a person's log (unset: copies are
+                                 given as text in the chat)
     TRACKER_ENCRYPTION_KEYS      Fernet keys, as the tracker store's: the outbox is encrypted
     ACTIONS_HOST, ACTIONS_PORT   where the action server listens (127.0.0.1:5055)
     LOG_LEVEL                    DEBUG, INFO, WARNING, ERROR or CRITICAL (INFO)
@@ -50,6 +53,7 @@ class Settings:
     outbox_database_url: Optional[str]
     backend_url: Optional[str]
     backend_token: Optional[str]
+    document_token: Optional[str]
     encryption_keys: str
     host: str
     port: int
@@ -82,6 +86,7 @@ class Settings:
             outbox_database_url=outbox_database_url,
             backend_url=backend_url,
             backend_token=backend_token,
+            document_token=(env.get("CASE_DOCUMENT_TOKEN") or "").strip() or None,
             encryption_keys=env.get("TRACKER_ENCRYPTION_KEYS", ""),
             host=env.get("ACTIONS_HOST") or "127.0.0.1",
             port=_int(env, "ACTIONS_PORT", 5055, 1, 65535),

@@ -28,6 +28,9 @@ from typing import Any, Mapping, MutableMapping
 from bot import secret_checks
 
 OPEN_PATHS = frozenset({"/health"})
+# Routes for the other services, each checking a token of its own (never Rasa's):
+# a copy of a person's log, fetched by the channel it is for (actions/caselog/document_route.py).
+OWN_TOKEN_PREFIXES = ("/case-documents/",)
 GENERATE = "generate with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
@@ -41,14 +44,18 @@ def check_secrets(env: Mapping[str, str]) -> None:
     production = (env.get("DEPLOYMENT") or "").strip().lower() == "production"
     token = env.get("ACTION_SERVER_TOKEN")
     backend_token = env.get("BACKEND_SERVICE_TOKEN") or None
+    document_token = env.get("CASE_DOCUMENT_TOKEN") or None
     try:
         secret_checks.check_secret("ACTION_SERVER_TOKEN", token, hint=GENERATE)
         secret_checks.check_key_list("OUTBOX_ENCRYPTION_KEYS",
                                      env.get("OUTBOX_ENCRYPTION_KEYS"))
         if backend_token is not None or env.get("BACKEND_URL"):
             secret_checks.check_secret("BACKEND_SERVICE_TOKEN", backend_token, hint=GENERATE)
+        if document_token is not None:
+            secret_checks.check_secret("CASE_DOCUMENT_TOKEN", document_token, hint=GENERATE)
         secret_checks.check_distinct({"ACTION_SERVER_TOKEN": token,
-                                      "BACKEND_SERVICE_TOKEN": backend_token})
+                                      "BACKEND_SERVICE_TOKEN": backend_token,
+                                      "CASE_DOCUMENT_TOKEN": document_token})
         secret_checks.check_url_password("OUTBOX_DATABASE_URL",
                                          env.get("OUTBOX_DATABASE_URL"), production)
     except secret_checks.SecretError as error:
@@ -70,7 +77,7 @@ def token_gate(token: str) -> Any:
     expected = token.encode("utf-8")
 
     async def gate(request: Any) -> Any:
-        if request.path in OPEN_PATHS:
+        if request.path in OPEN_PATHS or request.path.startswith(OWN_TOKEN_PREFIXES):
             return None
         scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(

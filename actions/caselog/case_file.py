@@ -1,7 +1,8 @@
 """A person's case file: their log and their reminders, erased and purged together.
 
-Actions call `case_file()` (built on first use, never at import) and use `.log` and
-`.reminders`; "delete my data" calls `.erase(conversation_id)`, and the retention purge
+Actions call `case_file()` (built on first use, never at import) and use `.log`,
+`.reminders` and `.documents` (copies waiting to be downloaded); "delete my data" calls
+`.erase(conversation_id)`, and the retention purge
 `.purge_older_than(settings.retention_days)`.
 """
 
@@ -14,6 +15,7 @@ from typing import Collection, Optional
 
 from cryptography.fernet import MultiFernet
 
+from actions.caselog.documents import DocumentStore
 from actions.caselog.log_store import CaseLog
 from actions.caselog.reminders import ReminderStore
 from actions.caselog.tables import open_case_database
@@ -28,21 +30,25 @@ class CaseFile:
 
     log: CaseLog
     reminders: ReminderStore
+    documents: DocumentStore
 
     @classmethod
     def open(cls, url: str, cipher: MultiFernet, platform_ids: Collection[str]) -> "CaseFile":
         """Opens (and if need be creates) the case file's tables at `url`."""
         engine = open_case_database(url)
-        return cls(CaseLog(engine, cipher, platform_ids), ReminderStore(engine, cipher))
+        return cls(CaseLog(engine, cipher, platform_ids), ReminderStore(engine, cipher),
+                   DocumentStore(engine, cipher))
 
     def erase(self, conversation_id: str) -> None:
         """Forgets everything of the conversation: its log, its numbering, its reminders."""
         self.reminders.cancel_all(conversation_id)
+        self.documents.erase(conversation_id)
         self.log.erase(conversation_id)
 
     def purge_older_than(self, days: int, now: Optional[dt.datetime] = None) -> int:
         """Forgets logs unchanged, and reminders made, more than `days` days ago; returns
         how many entries and reminders went."""
+        self.documents.purge_expired()
         return (self.log.purge_older_than(days, now)
                 + self.reminders.purge_older_than(days, now))
 

@@ -61,6 +61,18 @@ case_reminders = sa.Table(
 )
 
 
+# A copy of the log made for download: kept encrypted for a few minutes, given once.
+# `id` is a hash of the single-use token, so the table alone cannot open a download.
+case_documents = sa.Table(
+    "case_documents", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("conversation_key", sa.Text, nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Index("case_documents_conversation", "conversation_key"),
+)
+
+
 def open_case_database(url: str) -> Engine:
     """An engine on the outbox database (sqlite:/// or postgresql://) with the case
     file's tables created."""
@@ -83,5 +95,6 @@ def writing(engine: Engine, scope: str) -> Iterator[Connection]:
         yield conn
 
 
-__all__ = ["case_entries", "case_numbers", "case_reminders", "conversation_key",
+__all__ = ["case_documents", "case_entries", "case_numbers", "case_reminders",
+           "conversation_key",
            "open_case_database", "writing"]

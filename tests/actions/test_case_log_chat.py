@@ -151,3 +151,36 @@ async def test_a_story_with_a_link_fills_the_log_and_says_so(log_env, dispatcher
     place, account = log_env.log.entries("log-1")
     assert (place.record.link, place.record.platform) == ("reddit.com/r/x/123", "reddit")
     assert account.record.username == "@night_owl"
+
+
+@pytest.mark.parametrize("channel", ["telegram", "widget"])
+async def test_a_copy_is_a_pdf_for_its_channel_to_fetch_once(log_env, dispatcher,
+                                                             tracker_factory, monkeypatch,
+                                                             channel):
+    monkeypatch.setenv("CASE_DOCUMENT_TOKEN", "a-document-token-for-this-test-only-x9")
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    tracker = tracker_factory({}, text="get a copy", intent="case_log", sender="log-1",
+                              entities={"log_action": "export"}, channel=channel)
+    await ActionCaseLog().run(dispatcher, tracker, {})
+    custom = [m["custom"]["case_document"] for m in dispatcher.messages if m.get("custom")]
+    assert len(custom) == 1 and custom[0]["media_type"] == "application/pdf"
+    assert "reddit.com/r/x/1" not in repr(dispatcher.messages[-2:])  # no content in the chat
+    document = log_env.documents.take(custom[0]["token"], "log-1")
+    assert document.content.startswith(b"%PDF")
+    assert log_env.documents.take(custom[0]["token"], "log-1") is None
+
+
+async def test_as_text_or_without_a_document_channel_the_copy_is_text(log_env, dispatcher,
+                                                                      tracker_factory,
+                                                                      monkeypatch):
+    monkeypatch.setenv("CASE_DOCUMENT_TOKEN", "a-document-token-for-this-test-only-x9")
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    for text, channel in (("my log as text please", "telegram"), ("get a copy", "rest")):
+        dispatcher.messages.clear()
+        tracker = tracker_factory({}, text=text, intent="case_log", sender="log-1",
+                                  entities={"log_action": "export"}, channel=channel)
+        await ActionCaseLog().run(dispatcher, tracker, {})
+        assert not any(m.get("custom") for m in dispatcher.messages)
+        assert "https://reddit.com/r/x/1" in texts(dispatcher)
