@@ -31,6 +31,7 @@ from actions.caselog.field_rules import FieldError
 from actions.caselog.log_store import EntryNotFound, LogFull
 from actions.caselog.status_update import parse_status_update
 from actions.settings import Settings
+from bot.contract import CASE_DOCUMENT
 from bot.directory import cached_directory
 from bot.registry import registry
 
@@ -70,9 +71,8 @@ def buttons(*keys: str) -> List[Dict[str, str]]:
 
 
 NEXT = ("show_log", "add_to_log", "copy_of_log")
-# The custom payload that carries a copy's single-use token to the channel, which fetches
-# the file itself (actions/caselog/documents.py); where each channel puts it.
-CASE_DOCUMENT = "case_document"
+# Where each channel puts a copy of the log (its single-use token travels in the custom
+# payload bot.contract.CASE_DOCUMENT; the channel fetches the file itself).
 AS_TEXT = re.compile(r"\b(as|in) (plain )?text\b", re.IGNORECASE)
 DOCUMENT_WHERE = {
     "telegram": " It's the file below; /clear deletes it from this chat with the rest.",

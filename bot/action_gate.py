@@ -26,11 +26,12 @@ from functools import wraps
 from typing import Any, Mapping, MutableMapping
 
 from bot import secret_checks
+from bot.contract import CASE_DOCUMENT_PATH
 
 OPEN_PATHS = frozenset({"/health"})
 # Routes for the other services, each checking a token of its own (never Rasa's):
 # a copy of a person's log, fetched by the channel it is for (actions/caselog/document_route.py).
-OWN_TOKEN_PREFIXES = ("/case-documents/",)
+OWN_TOKEN_PREFIXES = (CASE_DOCUMENT_PATH,)
 GENERATE = "generate with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 

@@ -37,6 +37,13 @@ ROUTES = ("evidence", "takedown", "hashing", "police", "law", "support", "sextor
 CONTACT_METHODS = ("chat", "email", "phone", "text")
 EVENT_KINDS = ("referral", "handoff")
 
+# --- a copy of the person's log: the custom payload key of the action's reply, which holds
+# {"token", "filename", "media_type"}; the channel fetches the file with the token from the
+# action server's CASE_DOCUMENT_PATH (actions/caselog/document_route.py, bot/case_documents.py)
+CASE_DOCUMENT = "case_document"
+CASE_DOCUMENT_PATH = "/case-documents/"
+CASE_DOCUMENT_TYPES = ("application/pdf",)
+
 # --- live takeover: the backend sets this Rasa slot; the TakeoverPolicy reads it
 TAKEOVER_SLOT = "human_takeover"
 # Bot events the backend adds during a takeover carry {TAKEOVER_KEY: kind, "staff_role": …}.

@@ -18,9 +18,10 @@ import logging
 from typing import Any, Callable, Optional
 
 from actions.caselog.documents import DocumentStore
+from bot.contract import CASE_DOCUMENT_PATH
 
 logger = logging.getLogger(__name__)
-PATH = "/case-documents/<document_token>"
+PATH = CASE_DOCUMENT_PATH + "<document_token>"
 MAX_TOKEN = 64
 MAX_CONVERSATION_ID = 255
 

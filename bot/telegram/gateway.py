@@ -14,10 +14,11 @@ import sqlite3
 from collections.abc import Sequence
 
 from telegram import (Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup,
-                      LinkPreviewOptions, Message)
+                      InputFile, LinkPreviewOptions, Message)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot.case_documents import CaseDocuments, Requested, requested
 from bot.telegram import render, wording
 from bot.telegram.backend_client import Backend
 from bot.telegram.buttons import AlreadyChosen, ButtonStore, Unknown
@@ -50,7 +51,8 @@ class Gateway:
 
     def __init__(self, bot: Bot, ids: ConversationIds, assistant: Assistant,
                  backend: Backend, buttons: ButtonStore, sent: MessageLog,
-                 lanes: ChatLanes, sorry: str, clear_note_seconds: float) -> None:
+                 lanes: ChatLanes, sorry: str, clear_note_seconds: float,
+                 documents: CaseDocuments | None = None) -> None:
         self.bot = bot
         self.ids = ids
         self.assistant = assistant
@@ -60,6 +62,7 @@ class Gateway:
         self.lanes = lanes
         self.sorry = sorry
         self.clear_note_seconds = clear_note_seconds
+        self.documents = documents
 
     def remember(self, chat_id: int, message_id: int) -> None:
         """Notes a message in the chat (theirs or ours) for /clear."""
@@ -78,10 +81,31 @@ class Gateway:
         except AssistantUnavailable as error:
             logger.warning("the assistant could not answer: %s", error)
             return len(await self.say(chat_id, self.sorry))
-        messages = render.from_replies(replies)
-        for outgoing in messages:
-            await self.send(chat_id, outgoing)
-        return len(messages)
+        count = 0
+        for reply in replies:
+            wanted = requested(reply)
+            if wanted is not None:
+                count += await self.send_document(chat_id, wanted)
+                continue
+            for outgoing in render.from_reply(reply):
+                await self.send(chat_id, outgoing)
+                count += 1
+        return count
+
+    async def send_document(self, chat_id: int, wanted: Requested) -> int:
+        """A copy of the person's log, fetched once from the action server and sent as a
+        file (remembered, so /clear deletes it); a kind word if it cannot be."""
+        fetched = None
+        if self.documents is not None:
+            fetched = await self.documents.fetch(self.ids.for_chat(chat_id), wanted)
+        if fetched is None:
+            logger.warning("a copy of a log could not be fetched for its chat")
+            return len(await self.say(chat_id, wording.DOCUMENT_FAILED))
+        message = await self.bot.send_document(
+            chat_id, InputFile(fetched.content, filename=fetched.filename),
+            filename=fetched.filename)
+        self.remember(chat_id, message.message_id)
+        return 1
 
     async def say(self, chat_id: int, text: str) -> list[Message]:
         """Sends the gateway's own text (or a staff member's), escaped, without buttons."""

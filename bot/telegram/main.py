@@ -31,6 +31,7 @@ from bot.telegram.gateway import Gateway
 from bot.telegram.handlers import GATEWAY, add_handlers
 from bot.telegram.ids import ConversationIds
 from bot.telegram.ordering import ChatLanes, ChatOrderedProcessor, RecentUpdates
+from bot.case_documents import CaseDocuments
 from bot.telegram.rasa_client import Assistant
 from bot.telegram.sent import MessageLog
 from bot.telegram.settings import ConfigError, Settings
@@ -70,7 +71,8 @@ async def serve(settings: Settings) -> None:
                 application.bot, ConversationIds(settings.id_key),
                 Assistant(session, settings.rasa_url, settings.rasa_timeout_seconds),
                 Backend(session, settings.backend_url, settings.backend_token),
-                ButtonStore(), sent, lanes, sorry, settings.clear_note_seconds)
+                ButtonStore(), sent, lanes, sorry, settings.clear_note_seconds,
+                CaseDocuments(session, settings.actions_url, settings.document_token))
             application.bot_data[GATEWAY] = gateway
             processor.on_overflow = lambda chat_id: application.create_task(
                 gateway.say(chat_id, wording.BUSY))

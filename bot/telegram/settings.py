@@ -22,6 +22,9 @@ Environment variables:
     TELEGRAM_RASA_TIMEOUT_SECONDS  how long to wait for the assistant's reply (30);
                                 RASA_TIMEOUT_SECONDS, its old name, is read when it is unset
                                 (until the next release; the backend read it as 5 s)
+    ACTIONS_URL, CASE_DOCUMENT_TOKEN    the action server, from which a copy of a person's log
+                                is fetched to send as a file (optional: unset, copies come
+                                as text)
     BACKEND_URL, BACKEND_GATEWAY_TOKEN  told when a person leaves with /clear (optional);
                                 the token is the gateway's own, which the backend accepts
                                 for that one call and no other
@@ -72,6 +75,8 @@ class Settings:
     rasa_timeout_seconds: float
     backend_url: str | None
     backend_token: str | None
+    actions_url: str | None = None
+    document_token: str | None = None
 
     @property
     def base_url(self) -> str | None:
@@ -106,9 +111,11 @@ class Settings:
                                   "A-Z, a-z, 0-9, _ and - in webhook mode")
         internal = env.get("TELEGRAM_INTERNAL_TOKEN") or None
         backend_token = env.get("BACKEND_GATEWAY_TOKEN") or None
+        document_token = (env.get("CASE_DOCUMENT_TOKEN") or "").strip() or None
         _check_secrets({"TELEGRAM_WEBHOOK_SECRET": secret if mode == "webhook" else None,
                         "TELEGRAM_INTERNAL_TOKEN": internal,
                         "BACKEND_GATEWAY_TOKEN": backend_token,
+                        "CASE_DOCUMENT_TOKEN": document_token,
                         "TELEGRAM_ID_KEY": env.get("TELEGRAM_ID_KEY", "").strip() or None})
         state = env.get("TELEGRAM_STATE_PATH", "var/telegram.db")
         if state != ":memory:" and not Path(state).is_absolute():
@@ -131,6 +138,8 @@ class Settings:
                 30.0, 1.0, 300.0),
             backend_url=(env.get("BACKEND_URL") or "").rstrip("/") or None,
             backend_token=backend_token,
+            actions_url=(env.get("ACTIONS_URL") or "").strip().rstrip("/") or None,
+            document_token=document_token,
         )
 
 

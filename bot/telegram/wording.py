@@ -15,6 +15,8 @@ TOO_LONG = ("That message is a bit long for me to read in one go. Could you send
 EXPIRED_BUTTON = ("Sorry, that button has expired. Type what you'd like to do, or send /help "
                   "to see the options again.")
 ALREADY_CHOSEN = "Already chosen."
+DOCUMENT_FAILED = ("I couldn't send the file just now, sorry. Ask for a copy again, or ask "
+                   "for it as text.")
 UNSUPPORTED = ("I can only read text messages. I haven't kept what you sent. Could you type "
                "what you'd like to say?")
 DELETE_DURING_TAKEOVER = (

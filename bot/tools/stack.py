@@ -48,6 +48,8 @@ SECRET_FACTORIES = {
     "TELEGRAM_ID_KEY": lambda: base64.urlsafe_b64encode(secrets.token_bytes(64)).decode(),
     # The backend's token for the gateway's internal API (staff replies during takeover).
     "TELEGRAM_INTERNAL_TOKEN": lambda: secrets.token_urlsafe(32),
+    # The channels' token for fetching a copy of a person's log from the action server.
+    "CASE_DOCUMENT_TOKEN": lambda: secrets.token_urlsafe(32),
     # Signs the web widget's in-memory session ids, so a forged id is refused.
     "WIDGET_SESSION_KEY": lambda: secrets.token_urlsafe(32),
 }
@@ -111,6 +113,7 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
     env.setdefault("ACTION_ENDPOINT_URL",
                    f"http://{env['ACTIONS_HOST']}:{env['ACTIONS_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://{env['RASA_HOST']}:{env['RASA_PORT']}")
+    env.setdefault("ACTIONS_URL", f"http://{env['ACTIONS_HOST']}:{env['ACTIONS_PORT']}")
     env.setdefault("BACKEND_URL", f"http://{env['BACKEND_HOST']}:{env['BACKEND_PORT']}")
     env.setdefault("TELEGRAM_GATEWAY_URL",
                    f"http://{env['TELEGRAM_HOST']}:{env['TELEGRAM_PORT']}")
@@ -120,6 +123,7 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
 # Secrets a process must not hold, by service: each gets what its own checks name.
 NOT_FOR = {
     "rasa": ("BACKEND_SERVICE_TOKEN", "BACKEND_GATEWAY_TOKEN", "BACKEND_ENCRYPTION_KEYS",
+             "CASE_DOCUMENT_TOKEN",
              "OUTBOX_ENCRYPTION_KEYS", "WIDGET_SESSION_KEY", "TELEGRAM_INTERNAL_TOKEN",
              "TELEGRAM_ID_KEY", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"),
     "actions": ("RASA_TOKEN", "TRACKER_ENCRYPTION_KEYS", "BACKEND_GATEWAY_TOKEN",

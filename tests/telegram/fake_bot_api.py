@@ -1,7 +1,8 @@
 """A fake Telegram Bot API server on loopback, to run the real gateway against.
 
 It answers what the gateway calls (getMe, getUpdates with offsets and long polling,
-sendMessage, sendChatAction, answerCallbackQuery, editMessageReplyMarkup, deleteMessage,
+sendMessage, sendDocument (the file kept, as the chat would show it), sendChatAction,
+answerCallbackQuery, editMessageReplyMarkup, deleteMessage,
 deleteMessages, setWebhook, deleteWebhook, getWebhookInfo), records every call, and keeps
 each private chat as a Telegram client would show it. sendMessage checks what Telegram
 checks: text length, HTML that is not escaped, callback data over 64 bytes, unknown chats.
@@ -52,6 +53,7 @@ class Message:
     text: str  # as shown, after HTML parsing
     raw: dict[str, Any]
     reply_markup: dict[str, Any] | None = None
+    document: dict[str, Any] | None = None  # a file the bot sent: filename, content
     deleted: bool = False
     at: float = field(default_factory=time.monotonic)
 
@@ -205,6 +207,19 @@ class FakeBot:
             self.messages[(chat_id, message.message_id)] = message
         return message.raw
 
+    def api_sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id = params["chat_id"]
+        self._chat_must_exist(chat_id)
+        document = params.get("document")
+        if not isinstance(document, dict) or not document.get("content"):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        message = Message(chat_id, self.message_id_for(chat_id), True,
+                          params.get("caption") or "", {}, None, document=document)
+        message.raw = self._message_json(message)
+        with self.lock:
+            self.messages[(chat_id, message.message_id)] = message
+        return message.raw
+
     def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         message = self._live_message(params["chat_id"], params["message_id"],
                                      "message to edit not found")
@@ -274,6 +289,10 @@ class FakeBot:
             "text": message.text}
         if message.reply_markup:
             body["reply_markup"] = message.reply_markup
+        if message.document:
+            body["document"] = {"file_id": f"doc-{message.message_id}",
+                                "file_unique_id": f"u{message.message_id}",
+                                "file_name": message.document["filename"]}
         return body
 
 
@@ -440,6 +459,10 @@ class FakeBotApi:
         elif request.can_read_body:
             form = await request.post()
             params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            for key, value in form.items():  # an uploaded file (sendDocument)
+                if isinstance(value, web.FileField):
+                    params[key] = {"filename": value.filename, "content": value.file.read(),
+                                   "content_type": value.content_type}
         for key, value in list(params.items()):
             if key not in RAW_PARAMS and isinstance(value, str):
                 with contextlib.suppress(ValueError):
