@@ -52,6 +52,13 @@ def requested(reply: Any) -> Optional[Requested]:
     return Requested(token, name, kind)
 
 
+def for_token(token: str, filename: str = "case-log.pdf") -> Optional[Requested]:
+    """A request for a copy known only by its token (the widget sends just that)."""
+    token = token.strip()
+    return Requested(token, filename, CASE_DOCUMENT_TYPES[0]) \
+        if _TOKEN.fullmatch(token) else None
+
+
 class CaseDocuments:
     """Fetches copies from the action server with CASE_DOCUMENT_TOKEN."""
 

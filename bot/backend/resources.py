@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
+
 from redis.asyncio import Redis
 from sqlalchemy.orm import sessionmaker
 
@@ -26,6 +27,7 @@ from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.chat.service import ChatService
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
+from bot.case_documents import CaseDocuments
 from bot.backend.keys import (
     CHAT,
     CLOCK,
@@ -108,7 +110,8 @@ async def live(app: web.Application) -> AsyncIterator[None]:
             hub, app[RASA], tokens, text, settings.widget_messages_per_minute,
             choices=(None if settings.widget_session_key is None
                      else Choices(settings.widget_session_key)),
-            busy_text=busy_text(directory), max_concurrent=settings.rasa_max_concurrent)
+            busy_text=busy_text(directory), max_concurrent=settings.rasa_max_concurrent,
+            documents=CaseDocuments(http, settings.actions_url, settings.document_token))
         yield
         await app[CHAT].close()
         await hub.close()

@@ -63,6 +63,9 @@ Environment variables:
     TELEGRAM_GATEWAY_URL              the Telegram gateway's internal API, for staff replies
                                       during a takeover (unset: Telegram replies are off)
     TELEGRAM_INTERNAL_TOKEN           bearer token for that API
+    ACTIONS_URL, CASE_DOCUMENT_TOKEN  the action server, from which the widget's relay fetches
+                                      a copy of a person's log for download (unset: copies
+                                      come as text)
     REDIS_URL                         redis://:password@redis:6379/1 lets several backend
                                       processes serve the web chat together (chat/shared.py);
                                       unset (the default), one process keeps it in memory
@@ -144,6 +147,8 @@ class Settings:
     handoffs_per_ip: int
     telegram_gateway_url: str | None
     telegram_internal_token: str | None
+    actions_url: str | None
+    document_token: str | None
     redis_url: str | None
     redis_prefix: str
 
@@ -196,6 +201,8 @@ class Settings:
             handoffs_per_ip=_int(env, "HANDOFFS_PER_IP", 10, 1, 100_000),
             telegram_gateway_url=(env.get("TELEGRAM_GATEWAY_URL") or "").rstrip("/") or None,
             telegram_internal_token=env.get("TELEGRAM_INTERNAL_TOKEN") or None,
+            actions_url=(env.get("ACTIONS_URL") or "").strip().rstrip("/") or None,
+            document_token=(env.get("CASE_DOCUMENT_TOKEN") or "").strip() or None,
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             redis_prefix=_redis_prefix(env.get("REDIS_PREFIX", "").strip() or "chat:"),
         )
@@ -228,7 +235,8 @@ class Settings:
         optional = {"BACKEND_GATEWAY_TOKEN": self.gateway_token,
                     "RASA_TOKEN": self.rasa_token,
                     "WIDGET_SESSION_KEY": self.widget_session_key,
-                    "TELEGRAM_INTERNAL_TOKEN": self.telegram_internal_token}
+                    "TELEGRAM_INTERNAL_TOKEN": self.telegram_internal_token,
+                    "CASE_DOCUMENT_TOKEN": self.document_token}
         try:
             secret_checks.check_secret("BACKEND_SERVICE_TOKEN", self.service_token,
                                        hint=GENERATE)

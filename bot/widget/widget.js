@@ -59,6 +59,7 @@
   var server = new URL(script.src);
   var socketUrl = (server.protocol === 'https:' ? 'wss://' : 'ws://') + server.host + '/chat/ws';
   var beaconUrl = server.origin + '/chat/left';
+  var documentUrl = server.origin + '/chat/document';
 
   var CSS = [
     ':host{all:initial}',
@@ -286,6 +287,42 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // A copy of the person's log: one button that downloads it once. The file is fetched
+  // with this session's token (only this session can open it) and saved from memory;
+  // nothing of it stays on the page afterwards.
+  function offerDocument(token, filename) {
+    var button = el('button', { type: 'button' }, ['Download your log (PDF)']);
+    var group = el('div', { 'class': 'choices', role: 'group', 'aria-label': 'Your log' }, [button]);
+    button.addEventListener('click', function () {
+      if (button.disabled || !state.session) return;
+      button.disabled = true;
+      fetch(documentUrl, { method: 'POST', body: state.session + '\n' + token,
+        headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', cache: 'no-store' })
+        .then(function (response) {
+          if (!response.ok) {
+            return response.text().then(function (text) { throw new Error(text); });
+          }
+          return response.blob();
+        })
+        .then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var link = el('a', { href: url, download: filename, hidden: '' });
+          group.appendChild(link);
+          link.click();
+          group.removeChild(link);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+          button.textContent = 'Downloaded';
+        })
+        .catch(function (error) {
+          button.textContent = 'No longer available';
+          show('note', String(error && error.message || '') ||
+            "That copy couldn't be downloaded. Ask me for a new copy whenever you like.");
+        });
+    });
+    log.appendChild(group);
+    log.scrollTop = log.scrollHeight;
+  }
+
   function say(text) {
     deliver(text, { type: 'message', text: text });
   }
@@ -334,6 +371,10 @@
       typingOff();
       show(SPEAKERS[frame.from] ? frame.from : 'note', String(frame.text || ''),
         Array.isArray(frame.buttons) ? frame.buttons : []);
+    } else if (frame.type === 'document' && typeof frame.document === 'string') {
+      typingOff();
+      offerDocument(frame.document, /^[A-Za-z0-9._-]{1,90}$/.test(String(frame.filename))
+        ? String(frame.filename) : 'case-log.pdf');
     } else if (frame.type === 'typing') {
       if (frame.on) typingOn(); else typingOff();
     } else if (frame.type === 'error') {

@@ -11,6 +11,9 @@ To the widget:
     {"type": "message", "from": "assistant" | "team" | "notice" | "system",
      "text": "...", "buttons": [{"title": "...", "choice": "<button token>"}]}
     {"type": "error", "code": "<one of MESSAGES>", "message": "<shown to the person>"}
+    {"type": "document", "document": "<single-use token>", "filename": "case-log-….pdf"}
+        a copy of the person's log: the widget fetches it once with POST /chat/document
+        (documents.py)
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.backend.chat.transcripts import Transcript, from_tracker
+from bot.case_documents import Requested, requested
 
 MAX_REPLY_BYTES = 1024 * 1024
 MAX_TRACKER_BYTES = 8 * 1024 * 1024
@@ -54,6 +55,8 @@ class Reply:
 
     text: str
     buttons: tuple[Button, ...] = ()
+    # A copy of the person's log to offer for download (bot/case_documents.py).
+    document: Requested | None = None
 
 
 class RasaClient:
@@ -141,10 +144,13 @@ def _transcript_problem(error: RasaUnavailable) -> str:
 
 
 def _reply(item: object) -> Reply | None:
-    """What a channel may show of one webhook reply: text and buttons; images and custom
-    payloads are dropped (the assistant sends none, and the widget shows none)."""
+    """What a channel may show of one webhook reply: text and buttons, or a copy of the
+    person's log to download; images and other custom payloads are dropped."""
     if not isinstance(item, dict):
         return None
+    document = requested(item)
+    if document is not None:
+        return Reply("", (), document)
     text = item.get("text") if isinstance(item.get("text"), str) else ""
     buttons = tuple(button for button in map(_button, _list(item.get("buttons")))
                     if button is not None)[:MAX_BUTTONS]

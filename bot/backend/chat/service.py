@@ -28,6 +28,7 @@ from bot.backend.chat.hub import Frame, Hub
 from bot.backend.chat.rasa_client import RasaClient, RasaUnavailable, Reply
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
+from bot.case_documents import CaseDocuments
 from bot.typed_text import neutralise
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class ChatService:
     choices: Choices | None = None
     busy_text: str = ""
     max_concurrent: int = 32
+    documents: CaseDocuments | None = None  # copies of logs, fetched for download
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _room: asyncio.Semaphore | None = None
 
@@ -112,6 +114,11 @@ class ChatService:
         return self._room
 
     def _frame(self, sender: str, reply: Reply) -> Frame:
+        if reply.document is not None:
+            # Only the token: the file is fetched when the person asks for it, once, by
+            # their own session (documents.py); nothing of it waits in a mailbox.
+            return {"type": "document", "document": reply.document.token,
+                    "filename": reply.document.filename}
         choices = self.choices
         buttons = ([{"title": b.title, "choice": choices.seal(sender, b.payload)}
                     for b in reply.buttons] if choices is not None else [])
