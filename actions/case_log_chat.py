@@ -28,7 +28,12 @@ from actions.caselog.export import build_document
 from actions.caselog.export_pdf import render_pdf
 from actions.caselog.export_text import render_text
 from actions.caselog.field_rules import FieldError
+from actions.caselog.log_store import EntryNotFound
 from actions.caselog.log_store import EntryNotFound, LogFull
+from actions.caselog.field_rules import FieldError
+from actions.caselog.log_store import EntryNotFound
+from actions.caselog.remind_words import parse_request, when_in_words
+from actions.caselog.reminders import TooManyReminders
 from actions.caselog.status_update import parse_status_update
 from actions.settings import Settings
 from bot.contract import CASE_DOCUMENT
@@ -56,6 +61,12 @@ STATUS_WORDS = {"reported": "reported", "removed": "removed", "still_up": "still
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+REMINDER_REFUSED = {
+    "too_far_ahead": "I can set a reminder up to 90 days ahead. Could you pick a sooner time?",
+    "in_the_past": "That time has already passed. When should I remind you?",
+    "empty": "What should I remind you about? Say it like \"remind me in two days to check "
+             "the reddit post\".",
+}
 REASONS = {
     "image": "that looks like an image, and I never keep images. The link or a few words "
              "saying where it is are what help",
@@ -272,7 +283,12 @@ class ActionCaseLog(Action):
             # A kind's button pressed (or typed) outside the form: add one of that kind.
             from rasa_sdk.events import FollowupAction
             return [SlotSet("log_kind", entities["log_kind"]), FollowupAction("case_log_form")]
-        action = entities.get("log_action") or "show"
+        named = [e.get("value") for e in message.get("entities") or []
+                 if e.get("entity") == "log_action"]
+        # "Remind me in 3 days to check my log" names showing the log too: the request is
+        # the reminder (and "stop reminders" beats both).
+        action = next((a for a in ("stop_reminders", "remind") if a in named),
+                      named[0] if named else "show")
         number = entities.get("log_entry")
         if action == "status" and _escalation_named(message):
             return await self.turned_down(dispatcher, tracker, domain, number, entities)
@@ -462,10 +478,40 @@ class ActionCaseLog(Action):
 
     def do_remind(self, dispatcher: CollectingDispatcher, tracker: Tracker, number: Any,
                   entities: Dict[str, Any]) -> List[EventType]:
-        """Reminders are not offered yet: nothing would deliver them (said honestly)."""
+        """"Remind me in two days to check the reddit post": kept durably, on Telegram only
+        (a web page cannot be reached once it is closed), never more than was asked."""
+        if context.channel(tracker) != "telegram":
+            dispatcher.utter_message(
+                text="I can only send reminders on Telegram: this page can't reach you once "
+                     "it's closed. Your log keeps the date of each report, so you can check "
+                     "back here any time.", buttons=buttons(*NEXT))
+            return []
+        now = dt.datetime.now(dt.timezone.utc)
+        wanted = parse_request(tracker.latest_message.get("text") or "", now)
+        if wanted.due_at is None:
+            dispatcher.utter_message(
+                text="When should I remind you? Say it with the time, like \"remind me in "
+                     "two days to check the reddit post\" or \"remind me on Monday\".")
+            return []
+        entries = case_file().log.entries(tracker.sender_id)
+        entry = number if number is not None else about_entry(wanted.text or "", entries)
+        try:
+            case_file().reminders.add(tracker.sender_id, wanted.due_at, entry=entry,
+                                      text=wanted.text or (None if entry else "check your log"))
+        except TooManyReminders:
+            dispatcher.utter_message(text="You already have as many reminders as I can keep. "
+                                          "Say \"stop reminders\" to cancel them.")
+            return []
+        except FieldError as error:
+            dispatcher.utter_message(text=REMINDER_REFUSED.get(error.reason,
+                                                               REMINDER_REFUSED["empty"]))
+            return []
+        about = f" to {wanted.text}" if wanted.text else (f" about entry {entry}" if entry else "")
         dispatcher.utter_message(
-            text="I can't set reminders yet, sorry. Your log keeps the date of each report, "
-                 "so you can check back here any time.", buttons=buttons(*NEXT))
+            text=f"I'll remind you{about} {when_in_words(wanted.due_at, now)}, here in this "
+                 "chat. Say \"stop reminders\" to cancel; /clear and /delete cancel them too.",
+            buttons=buttons(*NEXT))
+        logger.info("a reminder was set")
         return []
 
     def do_stop_reminders(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -481,6 +527,73 @@ def _escalation_named(message: Dict[str, Any]) -> bool:
     """The message says a report was turned down (the "escalate" topic)."""
     return any(e.get("entity") == "topic" and e.get("value") == "escalate"
                for e in message.get("entities") or [])
+
+
+def about_entry(text: str, entries: List[Entry]) -> Optional[int]:
+    """The place a reminder's words name by its platform or its site ("the reddit post"
+    for a place on reddit, or at reddit.com/...), if one."""
+    directory = cached_directory()
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    found = []
+    for entry in entries:
+        if entry.kind != "place":
+            continue
+        names = set()
+        if entry.record.platform:
+            names.add(entry.record.platform)
+            names.update(directory.platform(entry.record.platform).aliases)
+        site = re.match(r"(?:https?://)?(?:www\.)?([a-z0-9-]+)\.", entry.record.link or "", re.I)
+        if site:
+            names.add(site.group(1).lower())
+        if words & names:
+            found.append(entry.number)
+    return found[-1] if found else None
+
+
+class ActionCaseReminder(Action):
+    """A reminder the person asked for, as the assistant's own message (triggered through
+    Rasa's trigger-intent API by the backend when it is due; see reminder_runner.py)."""
+
+    def name(self) -> Text:
+        """Rasa's hook: answers the EXTERNAL_case_reminder intent."""
+        return "action_case_reminder"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: "You asked me to remind you: ...", with the entry's status."""
+        found = {e.get("entity"): e.get("value")
+                 for e in tracker.latest_message.get("entities") or []}
+        text = found.get("reminder_text")
+        lines = ["You asked me to remind you" + (f": {text}." if text else ".")]
+        entry_number = found.get("log_entry")
+        if entry_number is not None:
+            try:
+                entry = case_file().log.entry(tracker.sender_id, int(entry_number))
+                lines.append(f"Entry {entry.number}: {describe(entry)}.")
+            except (EntryNotFound, ValueError, TypeError):
+                pass  # removed since: the reminder's own words are enough
+        note = overdue_note(tracker, [])
+        if note is not None:
+            lines.append(note[0])
+        lines.append("If it's still up, tell me (\"the reddit one is still up\"); if it's "
+                     "gone, tell me that too.")
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons("show_log"))
+        return []
+
+
+class ActionCancelReminders(Action):
+    """The person cleared their Telegram chat: their reminders are cancelled, quietly."""
+
+    def name(self) -> Text:
+        """Rasa's hook: answers the EXTERNAL_cancel_reminders intent."""
+        return "action_cancel_reminders"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        """Rasa's hook: cancels every reminder of the conversation; says nothing."""
+        count = case_file().reminders.cancel_all(tracker.sender_id)
+        logger.info("reminders cancelled after the chat was cleared (%d)", count)
+        return []
 
 
 def overdue_note(tracker: Tracker, told: List[int]) -> Optional[tuple]:

@@ -19,6 +19,7 @@ from rasa_sdk.endpoint import create_app
 
 from actions.caselog.case_file import case_file
 from actions.caselog.document_route import add_document_route
+from actions.caselog.reminder_delivery import start_reminders
 from actions.referrals import referrals
 from actions.settings import ConfigError, Settings
 
@@ -44,13 +45,18 @@ def main() -> None:
     async def start_relay(app, loop):  # type: ignore[no-untyped-def]
         relay = referrals().relay
         app.ctx.relay_task = loop.create_task(relay.run()) if relay else None
+        app.ctx.reminder_task = start_reminders(case_file().reminders, settings.backend_url,
+                                                settings.backend_token,
+                                                settings.reminder_interval_seconds,
+                                                settings.reminder_retry_seconds)
 
     @app.listener("before_server_stop")
     async def stop_relay(app, loop):  # type: ignore[no-untyped-def]
-        task = getattr(app.ctx, "relay_task", None)
-        if task:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        for name in ("relay_task", "reminder_task"):
+            task = getattr(app.ctx, name, None)
+            if task:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
 
     app.run(args.host, args.port, workers=1, access_log=False, motd=False)
 

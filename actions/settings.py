@@ -19,6 +19,9 @@ Environment variables:
                                  relay fetch a copy of a person's log (unset: copies are
                                  given as text in the chat)
     TRACKER_ENCRYPTION_KEYS      Fernet keys, as the tracker store's: the outbox is encrypted
+    REMINDER_INTERVAL_SECONDS    how often due reminders are looked for and sent (30)
+    REMINDER_RETRY_SECONDS       first wait before a reminder that could not be delivered
+                                 (Rasa or the gateway down) is tried again, doubling (120)
     ACTIONS_HOST, ACTIONS_PORT   where the action server listens (127.0.0.1:5055)
     LOG_LEVEL                    DEBUG, INFO, WARNING, ERROR or CRITICAL (INFO)
 """
@@ -54,6 +57,8 @@ class Settings:
     backend_url: Optional[str]
     backend_token: Optional[str]
     document_token: Optional[str]
+    reminder_interval_seconds: float
+    reminder_retry_seconds: float
     encryption_keys: str
     host: str
     port: int
@@ -87,6 +92,8 @@ class Settings:
             backend_url=backend_url,
             backend_token=backend_token,
             document_token=(env.get("CASE_DOCUMENT_TOKEN") or "").strip() or None,
+            reminder_interval_seconds=float(_int(env, "REMINDER_INTERVAL_SECONDS", 30, 1, 3600)),
+            reminder_retry_seconds=float(_int(env, "REMINDER_RETRY_SECONDS", 120, 1, 3600)),
             encryption_keys=env.get("TRACKER_ENCRYPTION_KEYS", ""),
             host=env.get("ACTIONS_HOST") or "127.0.0.1",
             port=_int(env, "ACTIONS_PORT", 5055, 1, 65535),

@@ -35,6 +35,8 @@ ALLOWED: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
         ("POST", r"/webhooks/rest/webhook"),
         ("GET", r"/conversations/[^/]+/tracker"),
         ("POST", r"/conversations/[^/]+/tracker/events"),
+        # A reminder a person asked for, when it is due (the backend; Telegram only).
+        ("POST", r"/conversations/tg-[A-Za-z0-9_-]+/trigger_intent"),
         # Rasa's socket.io channel (credentials.yml, a laptop only; production opens REST
         # alone, deploy/credentials.yml): its own protocol on one path.
         ("GET", r"/socket\.io/?"),

@@ -126,9 +126,49 @@ async def test_a_turned_down_report_without_a_log_is_taken_further(log_env, disp
     assert log_env.log.entries("log-1") == []
 
 
-async def test_reminders_are_not_promised(log_env, dispatcher, tracker_factory):
-    await ask(dispatcher, tracker_factory, "remind", text="remind me in two days")
-    assert "can't set reminders yet" in texts(dispatcher)
+async def test_a_reminder_is_kept_on_telegram_only(log_env, dispatcher, tracker_factory):
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    said = "remind me in two days to check the reddit post"
+    tracker = tracker_factory({}, text=said, intent="case_log", sender="log-1",
+                              entities={"log_action": "remind"}, channel="widget")
+    await ActionCaseLog().run(dispatcher, tracker, {})
+    assert "only send reminders on Telegram" in texts(dispatcher)
+    assert log_env.reminders.pending("log-1") == []
+    tracker = tracker_factory({}, text=said, intent="case_log", sender="log-1",
+                              entities={"log_action": "remind"}, channel="telegram")
+    await ActionCaseLog().run(dispatcher, tracker, {})
+    [reminder] = log_env.reminders.pending("log-1")
+    assert reminder.text == "check the reddit post" and reminder.entry == 1
+    ahead = reminder.due_at - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(days=2) - dt.timedelta(minutes=1) < ahead <= dt.timedelta(days=2)
+    assert "I'll remind you to check the reddit post on " in texts(dispatcher)
+    await ask(dispatcher, tracker_factory, "stop_reminders", text="stop reminders")
+    assert log_env.reminders.pending("log-1") == []
+    assert "cancelled your reminders" in texts(dispatcher)
+
+
+async def test_a_reminder_without_a_time_asks_for_one(log_env, dispatcher, tracker_factory):
+    tracker = tracker_factory({}, text="remind me to check it", intent="case_log",
+                              sender="log-1", entities={"log_action": "remind"},
+                              channel="telegram")
+    await ActionCaseLog().run(dispatcher, tracker, {})
+    assert "When should I remind you?" in texts(dispatcher)
+    assert log_env.reminders.pending("log-1") == []
+
+
+async def test_a_due_reminder_is_said_with_the_entrys_status(log_env, dispatcher,
+                                                             tracker_factory):
+    from actions.case_log_chat import ActionCaseReminder
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    tracker = tracker_factory({}, text="", intent="EXTERNAL_case_reminder", sender="log-1",
+                              entities={"reminder_text": "check the reddit post",
+                                        "log_entry": 1})
+    await ActionCaseReminder().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert "You asked me to remind you: check the reddit post." in said
+    assert "Entry 1: " in said and "reddit.com/r/x/1" in said
 
 
 async def test_delete_my_data_erases_the_log(log_env, dispatcher, tracker_factory):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend.api import views
+from bot.backend.api import due_reminders, views
 from bot.backend.api.auth import require_service_token
 
 
@@ -18,4 +18,6 @@ def create_app() -> web.Application:
                         name="withdraw")
     app.router.add_post("/conversations/{conversation_id}/left", views.person_left,
                         name="left")
+    app.router.add_post("/conversations/{conversation_id}/reminder",
+                        due_reminders.deliver_reminder, name="reminder")
     return app

@@ -8,11 +8,12 @@ from aiohttp import web
 from bot.backend.chat import presence
 
 from bot.backend.api.body import read_json
+from bot.backend.api.due_reminders import cancel_reminders
 from bot.backend.api.conversations import withdraw
 from bot.backend.api.erasures import erase_or_keep
 from bot.backend.api.handoff_limits import held_back
 from bot.backend.api.schema import conversation_id, parse_event
-from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
+from bot.backend.keys import CLOCK, INGEST, RASA, SESSIONS, TRACKER, VAULT
 from bot.backend.storage import audit
 from bot.backend.web.errors import ApiError
 from bot.backend.web.validation import ValidationError
@@ -69,10 +70,11 @@ async def withdraw_handoff(request: web.Request) -> web.Response:
 
 async def person_left(request: web.Request) -> web.Response:
     """POST /api/v1/conversations/{id}/left: the person cleared or deleted their chat (the
-    Telegram gateway calls this on /clear and /delete). No body; 204 whether or not
-    anything is held, so a gateway need not know."""
-    await presence.person_left(request.config_dict, _conversation_id(request), audit.SERVICE,
-                               "api")
+    Telegram gateway calls this on /clear and /delete); their reminders are cancelled
+    too. No body; 204 whether or not anything is held, so a gateway need not know."""
+    conversation = _conversation_id(request)
+    await presence.person_left(request.config_dict, conversation, audit.SERVICE, "api")
+    await cancel_reminders(request.config_dict[RASA], conversation)
     return web.Response(status=204)
 
 

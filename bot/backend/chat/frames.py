@@ -13,7 +13,7 @@ To the widget:
     {"type": "error", "code": "<one of MESSAGES>", "message": "<shown to the person>"}
     {"type": "document", "document": "<single-use token>", "filename": "case-log-….pdf"}
         a copy of the person's log: the widget fetches it once with POST /chat/document
-        (documents.py)
+        (downloads.py)
 """
 
 from __future__ import annotations

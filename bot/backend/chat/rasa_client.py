@@ -3,7 +3,8 @@
 - `message`: a person's message through the REST webhook (the web chat relay);
 - `append`: events a staff member adds to a conversation (the takeover slot, their
   messages), under Rasa's lock;
-- `transcript`: a conversation's tracker, as the case page shows it (transcripts.py).
+- `transcript`: a conversation's tracker, as the case page shows it (transcripts.py);
+- `trigger`: a due reminder, as the assistant's own message (api/due_reminders.py).
 
 Rasa's token travels in an `Authorization: Bearer` header (bot/assistant/api_guard.py
 makes Rasa read it there, and refuses it in a URL); redirects are not followed. Every failure of `message` and `append` (down, slow, refusing,
@@ -103,6 +104,22 @@ class RasaClient:
         except RasaUnavailable as error:
             return Transcript(problem=_transcript_problem(error))
         return from_tracker(tracker)
+
+    async def trigger(self, conversation_id: str, intent: str,
+                      entities: dict[str, Any]) -> list[str]:
+        """Trigger an intent in a conversation (a due reminder); the texts the assistant
+        said in reply, which the caller delivers on the person's channel."""
+        if self._token is None:
+            raise RasaUnavailable("RASA_TOKEN is not set")
+        url = f"{self._rasa_url}/conversations/{quote(conversation_id, safe='')}/trigger_intent"
+        data = await self._request("POST", url, {"name": intent, "entities": entities},
+                                   {"include_events": "NONE"}, self._staff_timeout,
+                                   MAX_REPLY_BYTES)
+        messages = data.get("messages") if isinstance(data, dict) else None
+        if not isinstance(messages, list):
+            raise RasaUnavailable("trigger_intent did not answer with messages")
+        return [m["text"] for m in messages if isinstance(m, dict)
+                and isinstance(m.get("text"), str) and m["text"].strip()]
 
     def _tracker_url(self, conversation_id: str) -> str:
         return f"{self._rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.backend.chat import documents, views, websocket
+from bot.backend.chat import downloads, views, websocket
 
 
 def setup_routes(app: web.Application, demo: bool) -> None:
@@ -12,7 +12,7 @@ def setup_routes(app: web.Application, demo: bool) -> None:
     router = app.router
     router.add_get("/chat/ws", websocket.chat_socket, name="chat_ws")
     router.add_post("/chat/left", views.left_beacon, name="chat_left")
-    router.add_post("/chat/document", documents.download, name="chat_document")
+    router.add_post("/chat/document", downloads.download, name="chat_document")
     router.add_get("/widget.js", views.widget_js, name="widget_js")
     if demo:
         router.add_get("/demo", views.demo_page, name="demo")

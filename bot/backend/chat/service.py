@@ -116,7 +116,7 @@ class ChatService:
     def _frame(self, sender: str, reply: Reply) -> Frame:
         if reply.document is not None:
             # Only the token: the file is fetched when the person asks for it, once, by
-            # their own session (documents.py); nothing of it waits in a mailbox.
+            # their own session (downloads.py); nothing of it waits in a mailbox.
             return {"type": "document", "document": reply.document.token,
                     "filename": reply.document.filename}
         choices = self.choices

@@ -70,6 +70,8 @@ def _message(event: object) -> Message | None:
     except (OverflowError, OSError, ValueError):
         return None
     metadata = event.get("metadata")
+    if event["event"] == "user" and isinstance(metadata, dict) and metadata.get("is_external"):
+        return None  # an intent the backend triggered (a reminder), never the person's words
     if event["event"] == "bot" and isinstance(metadata, dict):
         takeover, role = metadata.get(TAKEOVER_KEY), metadata.get(TAKEOVER_ROLE_KEY)
         if isinstance(takeover, str) and takeover in TAKEOVER_SPEAKERS:
