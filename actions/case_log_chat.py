@@ -183,6 +183,8 @@ def describe(entry: Entry) -> str:
         value = getattr(record, field, None)
         if value:
             parts.append(f"on {value:%d %b %Y}")
+    if getattr(record, "made_by", None) == "team":
+        parts.append("added by the team, for you")
     if isinstance(record, Place):
         parts.append(STATUS_WORDS.get(record.status, record.status))
         if record.reupload_of:
@@ -287,7 +289,7 @@ class ActionCaseLog(Action):
                  if e.get("entity") == "log_action"]
         # "Remind me in 3 days to check my log" names showing the log too: the request is
         # the reminder (and "stop reminders" beats both).
-        action = next((a for a in ("stop_reminders", "remind") if a in named),
+        action = next((a for a in ("stop_reminders", "unshare", "remind") if a in named),
                       named[0] if named else "show")
         number = entities.get("log_entry")
         if action == "status" and _escalation_named(message):
@@ -512,6 +514,29 @@ class ActionCaseLog(Action):
                  "chat. Say \"stop reminders\" to cancel; /clear and /delete cancel them too.",
             buttons=buttons(*NEXT))
         logger.info("a reminder was set")
+        return []
+
+    def do_share(self, dispatcher: CollectingDispatcher, tracker: Tracker, number: Any,
+                 entities: Dict[str, Any]) -> List[EventType]:
+        """The person lets the team read their log (and add reports made for them)."""
+        if not case_file().log.entries(tracker.sender_id):
+            dispatcher.utter_message(text="Your log is empty, so there's nothing to share yet.",
+                                     buttons=buttons("add_to_log"))
+            return []
+        case_file().sharing.share(tracker.sender_id)
+        dispatcher.utter_message(
+            text="Done: the team can now read your log. They can't change what you wrote, "
+                 "but they can add a report they make for you, marked as theirs. Say \"stop "
+                 "sharing my log\" any time.", buttons=buttons("show_log"))
+        logger.info("a log was shared with the team")
+        return []
+
+    def do_unshare(self, dispatcher: CollectingDispatcher, tracker: Tracker, number: Any,
+                   entities: Dict[str, Any]) -> List[EventType]:
+        """The person keeps (or makes) their log private again."""
+        case_file().sharing.withdraw(tracker.sender_id)
+        dispatcher.utter_message(text="Your log is private: only you can see it here.",
+                                 buttons=buttons(*NEXT))
         return []
 
     def do_stop_reminders(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -180,6 +180,7 @@ class ActionSubmitHandoff(Action):
             "If you're in danger before then, call "
             f"{emergency_number(cached_directory(), context.country(tracker))}. "
             "If you change your mind, just say \"cancel my request\"."))
+        offer_log(dispatcher, tracker)
         return reset + [SlotSet("routes_offered", routes)]
 
 
@@ -205,3 +206,19 @@ class ActionCancelHandoff(Action):
             "You can ask again at any time."))
         routes = [r for r in tracker.get_slot("routes_offered") or [] if r != "human"]
         return [SlotSet("routes_offered", routes)]
+
+
+def offer_log(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A person with a log may let the team read it: asked once, here, never assumed."""
+    from actions.caselog.case_file import case_file
+    try:
+        has_log = bool(case_file().log.entries(tracker.sender_id))
+    except Exception:  # the log must never stop a handoff
+        logger.warning("case log unavailable when offering to share it")
+        return
+    if has_log:
+        dispatcher.utter_message(
+            text="You have a log here. Would you like the team to be able to read it? It "
+                 "saves telling it all again. They can't change what you wrote.",
+            buttons=[registry().buttons[key].as_dict()
+                     for key in ("share_log", "keep_log_private")])

@@ -20,6 +20,7 @@ from rasa_sdk.endpoint import create_app
 from actions.caselog.case_file import case_file
 from actions.caselog.document_route import add_document_route
 from actions.caselog.reminder_delivery import start_reminders
+from actions.caselog.staff_route import add_staff_routes
 from actions.referrals import referrals
 from actions.settings import ConfigError, Settings
 
@@ -40,6 +41,7 @@ def main() -> None:
 
     app = create_app("actions", cors_origins=None)
     add_document_route(app, settings.document_token, lambda: case_file().documents)
+    add_staff_routes(app, settings.staff_log_token, case_file)
 
     @app.listener("after_server_start")
     async def start_relay(app, loop):  # type: ignore[no-untyped-def]

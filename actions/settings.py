@@ -19,6 +19,8 @@ Environment variables:
                                  relay fetch a copy of a person's log (unset: copies are
                                  given as text in the chat)
     TRACKER_ENCRYPTION_KEYS      Fernet keys, as the tracker store's: the outbox is encrypted
+    CASE_LOG_STAFF_TOKEN         bearer token with which the backend reads a log the person
+                                 chose to share, and adds a report made for them (unset: off)
     REMINDER_INTERVAL_SECONDS    how often due reminders are looked for and sent (30)
     REMINDER_RETRY_SECONDS       first wait before a reminder that could not be delivered
                                  (Rasa or the gateway down) is tried again, doubling (120)
@@ -57,6 +59,7 @@ class Settings:
     backend_url: Optional[str]
     backend_token: Optional[str]
     document_token: Optional[str]
+    staff_log_token: Optional[str]
     reminder_interval_seconds: float
     reminder_retry_seconds: float
     encryption_keys: str
@@ -92,6 +95,7 @@ class Settings:
             backend_url=backend_url,
             backend_token=backend_token,
             document_token=(env.get("CASE_DOCUMENT_TOKEN") or "").strip() or None,
+            staff_log_token=(env.get("CASE_LOG_STAFF_TOKEN") or "").strip() or None,
             reminder_interval_seconds=float(_int(env, "REMINDER_INTERVAL_SECONDS", 30, 1, 3600)),
             reminder_retry_seconds=float(_int(env, "REMINDER_RETRY_SECONDS", 120, 1, 3600)),
             encryption_keys=env.get("TRACKER_ENCRYPTION_KEYS", ""),

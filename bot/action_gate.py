@@ -26,12 +26,13 @@ from functools import wraps
 from typing import Any, Mapping, MutableMapping
 
 from bot import secret_checks
-from bot.contract import CASE_DOCUMENT_PATH
+from bot.contract import CASE_DOCUMENT_PATH, CASE_LOG_PATH
 
 OPEN_PATHS = frozenset({"/health"})
 # Routes for the other services, each checking a token of its own (never Rasa's):
 # a copy of a person's log, fetched by the channel it is for (actions/caselog/document_route.py).
-OWN_TOKEN_PREFIXES = (CASE_DOCUMENT_PATH,)
+# and a log the person shared, read by the backend (actions/caselog/staff_route.py).
+OWN_TOKEN_PREFIXES = (CASE_DOCUMENT_PATH, CASE_LOG_PATH)
 GENERATE = "generate with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
@@ -46,6 +47,7 @@ def check_secrets(env: Mapping[str, str]) -> None:
     token = env.get("ACTION_SERVER_TOKEN")
     backend_token = env.get("BACKEND_SERVICE_TOKEN") or None
     document_token = env.get("CASE_DOCUMENT_TOKEN") or None
+    staff_token = env.get("CASE_LOG_STAFF_TOKEN") or None
     try:
         secret_checks.check_secret("ACTION_SERVER_TOKEN", token, hint=GENERATE)
         secret_checks.check_key_list("OUTBOX_ENCRYPTION_KEYS",
@@ -54,9 +56,12 @@ def check_secrets(env: Mapping[str, str]) -> None:
             secret_checks.check_secret("BACKEND_SERVICE_TOKEN", backend_token, hint=GENERATE)
         if document_token is not None:
             secret_checks.check_secret("CASE_DOCUMENT_TOKEN", document_token, hint=GENERATE)
+        if staff_token is not None:
+            secret_checks.check_secret("CASE_LOG_STAFF_TOKEN", staff_token, hint=GENERATE)
         secret_checks.check_distinct({"ACTION_SERVER_TOKEN": token,
                                       "BACKEND_SERVICE_TOKEN": backend_token,
-                                      "CASE_DOCUMENT_TOKEN": document_token})
+                                      "CASE_DOCUMENT_TOKEN": document_token,
+                                      "CASE_LOG_STAFF_TOKEN": staff_token})
         secret_checks.check_url_password("OUTBOX_DATABASE_URL",
                                          env.get("OUTBOX_DATABASE_URL"), production)
     except secret_checks.SecretError as error:

@@ -43,6 +43,10 @@ EVENT_KINDS = ("referral", "handoff")
 CASE_DOCUMENT = "case_document"
 CASE_DOCUMENT_PATH = "/case-documents/"
 CASE_DOCUMENT_TYPES = ("application/pdf",)
+# --- a log the person chose to share with the team: the backend reads it (and adds a
+# report made for the person) at the action server's CASE_LOG_PATH
+# (actions/caselog/staff_route.py, bot/backend/staff/case/shared_log.py)
+CASE_LOG_PATH = "/case-logs/"
 
 # --- live takeover: the backend sets this Rasa slot; the TakeoverPolicy reads it
 TAKEOVER_SLOT = "human_takeover"

@@ -8,7 +8,7 @@ RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
 COPY requirements/services.lock requirements/services.lock
 RUN pip install --no-cache-dir -r requirements/services.lock
-COPY bot/__init__.py bot/contract.py bot/secret_checks.py bot/typed_text.py bot/
+COPY bot/__init__.py bot/case_documents.py bot/contract.py bot/secret_checks.py bot/typed_text.py bot/
 COPY bot/directory bot/directory
 COPY data/directory data/directory
 ENV PYTHONPATH=/app \

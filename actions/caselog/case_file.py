@@ -18,6 +18,7 @@ from cryptography.fernet import MultiFernet
 from actions.caselog.documents import DocumentStore
 from actions.caselog.log_store import CaseLog
 from actions.caselog.reminders import ReminderStore
+from actions.caselog.sharing import SharingStore
 from actions.caselog.tables import open_case_database
 from actions.settings import Settings
 from bot.assistant.tracker_cipher import cipher_from_env
@@ -31,24 +32,27 @@ class CaseFile:
     log: CaseLog
     reminders: ReminderStore
     documents: DocumentStore
+    sharing: SharingStore
 
     @classmethod
     def open(cls, url: str, cipher: MultiFernet, platform_ids: Collection[str]) -> "CaseFile":
         """Opens (and if need be creates) the case file's tables at `url`."""
         engine = open_case_database(url)
         return cls(CaseLog(engine, cipher, platform_ids), ReminderStore(engine, cipher),
-                   DocumentStore(engine, cipher))
+                   DocumentStore(engine, cipher), SharingStore(engine))
 
     def erase(self, conversation_id: str) -> None:
         """Forgets everything of the conversation: its log, its numbering, its reminders."""
         self.reminders.cancel_all(conversation_id)
         self.documents.erase(conversation_id)
+        self.sharing.withdraw(conversation_id)
         self.log.erase(conversation_id)
 
     def purge_older_than(self, days: int, now: Optional[dt.datetime] = None) -> int:
         """Forgets logs unchanged, and reminders made, more than `days` days ago; returns
         how many entries and reminders went."""
         self.documents.purge_expired()
+        self.sharing.purge_older_than(days)
         return (self.log.purge_older_than(days, now)
                 + self.reminders.purge_older_than(days, now))
 

@@ -64,6 +64,7 @@ class Report:
     at: Optional[Moment] = None
     reference: Optional[str] = None
     place: Optional[int] = None          # the number of the place it is about
+    made_by: Optional[str] = None        # "team": a staff member made it for the person
 
 
 @dataclass(frozen=True)

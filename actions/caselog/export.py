@@ -174,11 +174,12 @@ def _threat_row(entry: Entry, threat: Threat, words: _Words) -> Tuple[str, ...]:
 
 
 def _recipient(report: Report, words: _Words) -> str:
+    by_team = " (by the charity's team)" if report.made_by == "team" else ""
     if report.to:
-        return words.quote(report.to)
+        return words.quote(report.to) + by_team
     if report.platform:
-        return words.platform(report.platform)
-    return "the platform"
+        return words.platform(report.platform) + by_team
+    return "the platform" + by_team
 
 
 def _reports(reports: List[Entry], places: Dict[int, Entry], words: _Words) -> Table:

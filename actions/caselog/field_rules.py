@@ -161,6 +161,10 @@ def clean_value(kind: str, field: str, value: Any, platform_ids: Collection[str]
         if value not in STATUSES:
             raise FieldError(field, "unknown_status")
         return value
+    if field == "made_by":  # only the staff route sets it, and only to this
+        if value != "team":
+            raise FieldError(field, "unknown_maker")
+        return value
     if field in MOMENT_FIELDS:
         return clean_moment(value, field, now)
     if field in NUMBER_FIELDS:

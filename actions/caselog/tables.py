@@ -73,6 +73,14 @@ case_documents = sa.Table(
 )
 
 
+# Whose log the charity's team may read: a conversation's consent, until withdrawn.
+case_sharing = sa.Table(
+    "case_sharing", metadata,
+    sa.Column("conversation_key", sa.Text, primary_key=True),
+    sa.Column("shared_at", sa.Float, nullable=False),
+)
+
+
 def open_case_database(url: str) -> Engine:
     """An engine on the outbox database (sqlite:/// or postgresql://) with the case
     file's tables created."""
@@ -95,6 +103,6 @@ def writing(engine: Engine, scope: str) -> Iterator[Connection]:
         yield conn
 
 
-__all__ = ["case_documents", "case_entries", "case_numbers", "case_reminders",
+__all__ = ["case_documents", "case_sharing", "case_entries", "case_numbers", "case_reminders",
            "conversation_key",
            "open_case_database", "writing"]

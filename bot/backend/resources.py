@@ -27,6 +27,7 @@ from bot.backend.chat.rasa_client import RasaClient
 from bot.backend.chat.service import ChatService
 from bot.backend.chat.shared import SharedHub
 from bot.backend.chat.tokens import SessionTokens
+from bot.backend.staff.case.shared_log import SHARED_LOGS, SharedLogs
 from bot.case_documents import CaseDocuments
 from bot.backend.keys import (
     CHAT,
@@ -112,6 +113,7 @@ async def live(app: web.Application) -> AsyncIterator[None]:
                      else Choices(settings.widget_session_key)),
             busy_text=busy_text(directory), max_concurrent=settings.rasa_max_concurrent,
             documents=CaseDocuments(http, settings.actions_url, settings.document_token))
+        app[SHARED_LOGS] = SharedLogs(http, settings.actions_url, settings.staff_log_token)
         yield
         await app[CHAT].close()
         await hub.close()

@@ -63,6 +63,8 @@ Environment variables:
     TELEGRAM_GATEWAY_URL              the Telegram gateway's internal API, for staff replies
                                       during a takeover (unset: Telegram replies are off)
     TELEGRAM_INTERNAL_TOKEN           bearer token for that API
+    CASE_LOG_STAFF_TOKEN              the backend's token for a log the person chose to share
+                                      with the team, at ACTIONS_URL (unset: not shown)
     ACTIONS_URL, CASE_DOCUMENT_TOKEN  the action server, from which the widget's relay fetches
                                       a copy of a person's log for download (unset: copies
                                       come as text)
@@ -149,6 +151,7 @@ class Settings:
     telegram_internal_token: str | None
     actions_url: str | None
     document_token: str | None
+    staff_log_token: str | None
     redis_url: str | None
     redis_prefix: str
 
@@ -203,6 +206,7 @@ class Settings:
             telegram_internal_token=env.get("TELEGRAM_INTERNAL_TOKEN") or None,
             actions_url=(env.get("ACTIONS_URL") or "").strip().rstrip("/") or None,
             document_token=(env.get("CASE_DOCUMENT_TOKEN") or "").strip() or None,
+            staff_log_token=(env.get("CASE_LOG_STAFF_TOKEN") or "").strip() or None,
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             redis_prefix=_redis_prefix(env.get("REDIS_PREFIX", "").strip() or "chat:"),
         )
@@ -236,7 +240,8 @@ class Settings:
                     "RASA_TOKEN": self.rasa_token,
                     "WIDGET_SESSION_KEY": self.widget_session_key,
                     "TELEGRAM_INTERNAL_TOKEN": self.telegram_internal_token,
-                    "CASE_DOCUMENT_TOKEN": self.document_token}
+                    "CASE_DOCUMENT_TOKEN": self.document_token,
+                    "CASE_LOG_STAFF_TOKEN": self.staff_log_token}
         try:
             secret_checks.check_secret("BACKEND_SERVICE_TOKEN", self.service_token,
                                        hint=GENERATE)

@@ -50,6 +50,8 @@ SECRET_FACTORIES = {
     "TELEGRAM_INTERNAL_TOKEN": lambda: secrets.token_urlsafe(32),
     # The channels' token for fetching a copy of a person's log from the action server.
     "CASE_DOCUMENT_TOKEN": lambda: secrets.token_urlsafe(32),
+    # The backend's token for a log the person chose to share with the team.
+    "CASE_LOG_STAFF_TOKEN": lambda: secrets.token_urlsafe(32),
     # Signs the web widget's in-memory session ids, so a forged id is refused.
     "WIDGET_SESSION_KEY": lambda: secrets.token_urlsafe(32),
 }
@@ -123,7 +125,7 @@ def laptop_env(base: Optional[Mapping[str, str]] = None,
 # Secrets a process must not hold, by service: each gets what its own checks name.
 NOT_FOR = {
     "rasa": ("BACKEND_SERVICE_TOKEN", "BACKEND_GATEWAY_TOKEN", "BACKEND_ENCRYPTION_KEYS",
-             "CASE_DOCUMENT_TOKEN",
+             "CASE_DOCUMENT_TOKEN", "CASE_LOG_STAFF_TOKEN",
              "OUTBOX_ENCRYPTION_KEYS", "WIDGET_SESSION_KEY", "TELEGRAM_INTERNAL_TOKEN",
              "TELEGRAM_ID_KEY", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"),
     "actions": ("RASA_TOKEN", "TRACKER_ENCRYPTION_KEYS", "BACKEND_GATEWAY_TOKEN",
@@ -132,6 +134,7 @@ NOT_FOR = {
     "backend": ("TRACKER_ENCRYPTION_KEYS", "OUTBOX_ENCRYPTION_KEYS", "ACTION_SERVER_TOKEN",
                 "TELEGRAM_ID_KEY", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"),
     "telegram": ("RASA_TOKEN", "TRACKER_ENCRYPTION_KEYS", "OUTBOX_ENCRYPTION_KEYS",
+                 "CASE_LOG_STAFF_TOKEN",
                  "ACTION_SERVER_TOKEN", "BACKEND_SERVICE_TOKEN", "BACKEND_ENCRYPTION_KEYS",
                  "WIDGET_SESSION_KEY"),
 }

@@ -224,3 +224,27 @@ async def test_as_text_or_without_a_document_channel_the_copy_is_text(log_env, d
         await ActionCaseLog().run(dispatcher, tracker, {})
         assert not any(m.get("custom") for m in dispatcher.messages)
         assert "https://reddit.com/r/x/1" in texts(dispatcher)
+
+
+async def test_sharing_the_log_with_the_team_and_taking_it_back(log_env, dispatcher,
+                                                                tracker_factory):
+    await ask(dispatcher, tracker_factory, "share", text="share my log with the team")
+    assert "nothing to share yet" in texts(dispatcher)
+    assert not log_env.sharing.is_shared("log-1")
+    await save(dispatcher, tracker_factory, "place", log_link="https://reddit.com/r/x/1",
+               log_platform="reddit", log_when="today")
+    await ask(dispatcher, tracker_factory, "share", text="share my log with the team")
+    assert log_env.sharing.is_shared("log-1") and "the team can now read your log" in \
+        texts(dispatcher)
+    await ask(dispatcher, tracker_factory, "unshare", text="stop sharing my log")
+    assert not log_env.sharing.is_shared("log-1")
+    log_env.sharing.share("log-1")
+    log_env.erase("log-1")
+    assert not log_env.sharing.is_shared("log-1")
+
+
+async def test_a_report_the_team_made_shows_as_theirs(log_env, dispatcher, tracker_factory):
+    log_env.log.add("log-1", "report", {"to": "Reddit", "reference": "RDT-1",
+                                        "made_by": "team"})
+    await ask(dispatcher, tracker_factory, "show", text="show my log")
+    assert "Reddit" in texts(dispatcher) and "added by the team, for you" in texts(dispatcher)

@@ -100,3 +100,24 @@ async def test_a_request_can_be_withdrawn(tracker_factory, dispatcher, outbox_en
 async def test_nothing_to_withdraw_is_said_plainly(tracker_factory, dispatcher, outbox_env):
     await ActionCancelHandoff().run(dispatcher, tracker_factory(), {})
     assert "nothing to cancel" in texts(dispatcher)
+
+
+async def test_a_person_with_a_log_is_asked_once_whether_to_share_it(tracker_factory,
+                                                                     dispatcher, outbox_env):
+    from actions.caselog import case_file as case_file_module
+    case_file_module.case_file.cache_clear()
+    try:
+        await ActionSubmitHandoff().run(dispatcher, tracker_factory(READY), {})
+        assert "You have a log here" not in texts(dispatcher)  # no log, no question
+        case_file_module.case_file().log.add("conversation-1", "place",
+                                             {"link": "https://reddit.com/r/x/1"})
+        dispatcher.messages.clear()
+        await ActionSubmitHandoff().run(dispatcher, tracker_factory(READY), {})
+        last = dispatcher.messages[-1]
+        assert "You have a log here" in last["text"]
+        assert [b["title"] for b in last["buttons"]] == ["Share my log with the team",
+                                                         "Keep my log private"]
+        assert not case_file_module.case_file().sharing.is_shared("conversation-1")
+    finally:
+        case_file_module.case_file().close()
+        case_file_module.case_file.cache_clear()

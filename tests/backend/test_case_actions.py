@@ -20,10 +20,12 @@ ME, OTHER = uuid.uuid4(), uuid.uuid4()
 # What the workflow allows, written out: (status, taken over) -> the actions it allows.
 WORKFLOW = {
     ("new", False): {"claim", "reassign"},
-    ("claimed", False): {"start", "release", "resolve", "note", "reassign", "takeover"},
-    ("in_progress", False): {"release", "resolve", "note", "reassign", "takeover"},
-    ("claimed", True): {"start", "note", "reassign", "reply", "end_takeover"},
-    ("in_progress", True): {"note", "reassign", "reply", "end_takeover"},
+    ("claimed", False): {"start", "release", "resolve", "note", "reassign", "takeover",
+                         "log_report"},
+    ("in_progress", False): {"release", "resolve", "note", "reassign", "takeover",
+                             "log_report"},
+    ("claimed", True): {"start", "note", "reassign", "reply", "end_takeover", "log_report"},
+    ("in_progress", True): {"note", "reassign", "reply", "end_takeover", "log_report"},
     ("resolved", False): set(),
     ("withdrawn", False): set(),
     ("withdrawn", True): {"reply", "end_takeover"},
@@ -32,7 +34,7 @@ WORKFLOW = {
 POLICY = {
     ("advisor", None): {"claim", "start", "release", "resolve", "note"},
     ("advisor", "mine"): {"claim", "start", "release", "resolve", "note", "takeover", "reply",
-                          "end_takeover"},
+                          "end_takeover", "log_report"},
     ("advisor", "theirs"): set(),
     ("supervisor", None): {"claim", "start", "release", "resolve", "note", "reassign"},
     ("supervisor", "theirs"): {"release", "reassign"},
@@ -67,7 +69,7 @@ def test_each_rows_policy_allows_whose_case_it_is(who, expected):
 
 def test_allowed_actions_need_both_the_policy_and_the_workflow():
     assert allowed_actions(user(), handoff("claimed", holder=ME)) == {
-        "start", "release", "resolve", "note", "takeover"}
+        "start", "release", "resolve", "note", "takeover", "log_report"}
     assert allowed_actions(user(), handoff("new", holder=None)) == {"claim"}
     assert allowed_actions(user(), handoff("claimed", holder=OTHER)) == frozenset()
 
@@ -89,7 +91,7 @@ def test_every_row_has_its_post_route_and_a_button_place():
         assert route.method == "POST"
         assert route.resource.canonical == f"/cases/{{handoff_id}}/{name}"
         assert action.audit_name == f"case.{name}"
-        assert action.button in ("actions", "resolve", "reassign", "notes", "live")
+        assert action.button in ("actions", "resolve", "reassign", "notes", "live", "log")
         assert action.label
 
 

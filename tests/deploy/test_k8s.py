@@ -168,11 +168,14 @@ def test_every_variable_set_for_a_service_is_read_by_its_code(service: str):
     assert explicit <= container_env_names(w)
 
 
-def test_only_rasa_may_call_the_action_server_and_only_rasa_and_the_backend_redis():
+def test_only_rasa_and_the_channels_may_call_the_action_server_and_rasa_and_the_backend_redis():
+    # The channels reach only the routes that check their own tokens (a copy of a log, a
+    # shared log); every action needs Rasa's token (bot/action_gate.py).
     policies = {p["metadata"]["name"]: p for p in of_kind("NetworkPolicy")}
     assert policies["default-deny"]["spec"]["podSelector"] == {}
     sources = policies["actions"]["spec"]["ingress"][0]["from"]
-    assert sources == [{"podSelector": {"matchLabels": {"app": "rasa"}}}]
+    assert sources == [{"podSelector": {"matchLabels": {"app": app}}}
+                       for app in ("rasa", "backend", "telegram")]
     sources = policies["redis"]["spec"]["ingress"][0]["from"]
     assert sources == [{"podSelector": {"matchLabels": {"app": app}}}
                        for app in ("rasa", "backend")]

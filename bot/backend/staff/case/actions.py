@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.backend.staff.case import policy, steps, takeover
+from bot.backend.staff.case import policy, shared_log, steps, takeover
 from bot.backend.staff.case.policy import Who
 from bot.backend.staff.case.workflow import ANY_STATUS, WORKING, Rule, allows
 from bot.backend.storage.models import Handoff, StaffUser
@@ -36,7 +36,8 @@ class CaseAction:
     rule: Rule
     handler: Handler
     # Where the case page shows it: "actions" (a plain button in the actions section),
-    # "resolve" and "reassign" (forms there), "notes", "live" (the live conversation).
+    # "resolve" and "reassign" (forms there), "notes", "live" (the live conversation),
+    # "log" (the log the person shared).
     button: str
 
     @property
@@ -82,6 +83,9 @@ CASE_ACTIONS: dict[str, CaseAction] = {action.name: action for action in (
     CaseAction("end_takeover", "End takeover", policy.holder,
                Rule(ANY_STATUS, "The conversation is not taken over.", during_takeover=True),
                takeover.end_takeover, "live"),
+    CaseAction("log_report", "Add to their log", policy.holder,
+               Rule(WORKING, "Reports can be added while a case is claimed or in progress."),
+               shared_log.add_report, "log"),
 )}
 
 

@@ -26,6 +26,7 @@ from bot.backend.staff.case import policy
 from bot.backend.staff.case.actions import CASE_ACTIONS, allowed_actions
 from bot.backend.staff.case.guard import OpenCase, open_case
 from bot.backend.staff.case.live_view import live_view, refresh_presence
+from bot.backend.staff.case.shared_log import SHARED_LOGS
 from bot.backend.staff.priority import priority_expression
 from bot.backend.storage.models import Handoff, Note, Referral, StaffUser
 from bot.backend.storage.vocab import OUTCOME_LABELS, WITHDRAWN
@@ -76,11 +77,18 @@ async def case_page(request: web.Request) -> web.StreamResponse:
         if transcript.problem is None:
             await auditing.record(request, "transcript.view", object_type="handoff",
                                   object_id=case_id)
+    shared = None
+    if case.handoff.status != WITHDRAWN:
+        shared = await config[SHARED_LOGS].read(conversation_id)
+        if shared is not None:
+            await auditing.record(request, "case_log.view", object_type="handoff",
+                                  object_id=case_id)
     await refresh_presence(request, conversation_id)
     live = live_view(request, case.handoff, case.referral, conversation_id, transcript)
     response = render("case.html", request, {
         "case": case, "transcript": transcript, "now": now, "outcomes": OUTCOME_LABELS,
-        "live": live, "actions": CASE_ACTIONS,
+        "live": live, "actions": CASE_ACTIONS, "shared_log": shared,
+        "log_added": request.query.get("log") == "added",
     })
     if live is not None:
         response.headers["Content-Security-Policy"] = LIVE_PAGE_POLICY
