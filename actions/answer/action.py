@@ -174,8 +174,10 @@ class ActionAnswer(Action):
         from actions.caselog.from_story import note_volunteered
         text = tracker.latest_message.get("text") or ""
         try:
+            directory = cached_directory()
             added = note_volunteered(case_file().log, tracker.sender_id, text,
-                                     platforms[0] if len(platforms) == 1 else None)
+                                     platforms[0] if len(platforms) == 1 else None,
+                                     {p.id: p.aliases for p in directory.platforms})
         except Exception as error:  # the database is down: the answer still goes out
             logger.warning("could not note volunteered details (%s)", type(error).__name__)
             return

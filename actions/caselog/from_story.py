@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from actions.caselog.field_rules import FieldError
 from actions.caselog.log_store import CaseLog, LogFull
@@ -22,6 +22,8 @@ _LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"']+"
 # @name, not part of an email address.
 _USERNAME = re.compile(r"(?<![\w.@])@[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
+# The site's name in a link: "reddit" in https://www.reddit.com/r/...
+_SITE = re.compile(r"(?:https?://)?(?:www\.|m\.|old\.)?([a-z0-9-]+)\.[a-z]", re.IGNORECASE)
 
 
 def volunteered(text: str) -> Tuple[List[str], List[str]]:
@@ -38,8 +40,22 @@ def volunteered(text: str) -> Tuple[List[str], List[str]]:
     return links, names
 
 
+def platform_of_link(link: str, platforms: Dict[str, Tuple[str, ...]]) -> Optional[str]:
+    """The directory platform a link's site is ("instagram.com/p/1" is Meta's), if any:
+    `platforms` maps each platform id to its aliases."""
+    match = _SITE.match(link)
+    if not match:
+        return None
+    site = match.group(1).lower()
+    for platform_id, aliases in platforms.items():
+        if site == platform_id or site in aliases:
+            return platform_id
+    return None
+
+
 def note_volunteered(log: CaseLog, conversation_id: str, text: str,
-                     platform: Optional[str]) -> List[int]:
+                     platform: Optional[str],
+                     platforms: Optional[Dict[str, Tuple[str, ...]]] = None) -> List[int]:
     """Adds the message's links as places and @usernames as accounts (with the one
     platform the message named, if any); returns the new entries' numbers. A value the
     log will not keep (an image, an over-long link) is left out, never an error."""
@@ -51,8 +67,9 @@ def note_volunteered(log: CaseLog, conversation_id: str, text: str,
         getattr(e.record, "profile_link", None) for e in entries}
     kept_names = {(getattr(e.record, "username", None) or "").lower() for e in entries}
     added: List[int] = []
-    wanted = [("place", {"link": link, "platform": platform}) for link in links
-              if link not in kept_links]
+    wanted = [("place", {"link": link,
+                         "platform": platform or platform_of_link(link, platforms or {})})
+              for link in links if link not in kept_links]
     wanted += [("account", {"username": name, "platform": platform}) for name in names
                if name.lower() not in kept_names]
     for kind, values in wanted:

@@ -14,6 +14,7 @@ It runs after the safety matcher and never touches a crisis or danger intent. Tw
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -45,6 +46,8 @@ TOPIC_INTENTS = {"escalate": "ask_takedown", "cost": "ask_support", "hashing": "
                  "support": "ask_support", "contact": "tell_story",
                  "team_time": "request_human"}
 STORY_INTENT = "tell_story"
+# A web address in the person's words (with a scheme, www., or a site and a path).
+LINK = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.[a-z]{2,}/\S*", re.IGNORECASE)
 FACTS_INTENT = "inform"
 LOG_ACTION, LOG_INTENT = "log_action", "case_log"
 CONTACT_INTENT = "inform_contact_method"
@@ -106,6 +109,11 @@ class IntentResolver(GraphComponent):
                     WEAK_INTENTS | {"delete_data", "inform", "tell_story"}):
                 # "delete my whole log", "the reddit one is gone": the person's case log.
                 _set_intent(message, LOG_INTENT)
+            elif intent in WEAK_INTENTS | {FACTS_INTENT} and LINK.search(text) and not any(
+                    e.get("entity") in FACT_ENTITIES | {"topic", "happened"} for e in entities):
+                # "it's on reddit.com/r/...": where it is, told with a link and nothing else
+                # the classifier could take as a fact.
+                _set_intent(message, STORY_INTENT)
             elif intent in WEAK_INTENTS:
                 resolved = self.resolve(message.get(ENTITIES) or [])
                 if resolved:

@@ -81,3 +81,10 @@ def test_title_keys_ignore_case_punctuation_and_apostrophes():
 @pytest.mark.parametrize("text", ["sam@example.org", "07700 900123", "+44 7700 900 123"])
 def test_an_email_or_phone_number_alone_is_contact_details(resolver, text):
     assert resolved(resolver, text, "tell_story")[0] == "inform_contact_method"
+
+
+@pytest.mark.parametrize("intent", ["inform", "nlu_fallback", "greet"])
+def test_a_bare_link_is_where_it_is(resolver, intent):
+    assert resolved(resolver, "its on reddit.com/r/abc/777", intent)[0] == "tell_story"
+    # a link with a fact is that fact, as before
+    assert resolved(resolver, "im 19 see x.com/a/1", "inform", [("age", 19)])[0] == "inform"
