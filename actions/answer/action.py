@@ -330,8 +330,9 @@ class ActionAnswer(Action):
                       "these.")
             logger.info("message not understood")
         reply.buttons = menu
+        overdue = self.overdue(tracker, reply)  # whatever was said, the next reply has it
         reply.send(dispatcher)
-        return []
+        return overdue
 
     def feelings(self, dispatcher: CollectingDispatcher, tracker: Tracker, reg: Registry,
                  intent: str) -> List[EventType]:
