@@ -58,7 +58,8 @@ RASA_DEFAULT_INTENTS = {"nlu_fallback", "restart", "back", "session_start"}
 
 
 def test_every_intent_has_training_and_heldout_examples(domain, training, heldout):
-    ours = set(domain.intents) - RASA_DEFAULT_INTENTS
+    # EXTERNAL_ intents are triggered by the backend (a due reminder), never said.
+    ours = {i for i in domain.intents if not i.startswith("EXTERNAL_")} - RASA_DEFAULT_INTENTS
     trained = {m.get("intent") for m in training.intent_examples}
     tested = {m.get("intent") for m in heldout.intent_examples}
     assert trained == ours
