@@ -2,7 +2,8 @@
 
     POST /api/v1/conversations/{id}/reminder   (the action server's token only)
     {"text": "check the reddit post" | null, "entry": 3 | null}
-        202 delivered (or nothing to deliver: a staff member has taken over);
+        202 delivered; 409 the assistant said nothing (a staff member has taken over the
+        conversation: the action server tries again later, after the takeover);
         404 not a Telegram conversation, or unknown to the gateway; 410 the person blocked
         the bot; 503 Rasa or the gateway could not be reached (the action server tries
         again later)
@@ -53,6 +54,8 @@ async def deliver_reminder(request: web.Request) -> web.Response:
     except RasaUnavailable as error:
         log.warning("a reminder could not be triggered: %s", error)
         raise ApiError(503, "unavailable", "the assistant could not be reached") from None
+    if not said:
+        raise ApiError(409, "quiet", "the assistant is quiet: a staff member has taken over")
     for text in said:
         outcome = await request.config_dict[TELEGRAM].send(conversation_id, text)
         if outcome in STATUS:
