@@ -606,21 +606,6 @@ class ActionCaseReminder(Action):
         return []
 
 
-class ActionCancelReminders(Action):
-    """The person cleared their Telegram chat: their reminders are cancelled, quietly."""
-
-    def name(self) -> Text:
-        """Rasa's hook: answers the EXTERNAL_cancel_reminders intent."""
-        return "action_cancel_reminders"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        """Rasa's hook: cancels every reminder of the conversation; says nothing."""
-        count = case_file().reminders.cancel_all(tracker.sender_id)
-        logger.info("reminders cancelled after the chat was cleared (%d)", count)
-        return []
-
-
 def overdue_note(tracker: Tracker, told: List[int]) -> Optional[tuple]:
     """A line for a report past its time limit not yet mentioned: (text, place numbers)."""
     from actions.caselog.tracking import overdue_reports

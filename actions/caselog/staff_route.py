@@ -5,9 +5,11 @@
                                                  "at": "YYYY-MM-DD", "place": 3}
         a report a staff member made for the person; it joins their log, marked as the
         team's (201 {"number": n}; 422 with the refused field)
-    Authorization: Bearer CASE_LOG_STAFF_TOKEN (the backend's; 401 without it). Both
-    answer 404 unless the person shared their log (sharing.py), so a token alone reads
-    nothing the person did not agree to. Nothing of the content is logged.
+    POST /case-logs/<conversation_id>/reminders/cancel
+        the person cleared their Telegram chat: their reminders go (204), shared or not
+    Authorization: Bearer CASE_LOG_STAFF_TOKEN (the backend's; 401 without it). The first
+    two answer 404 unless the person shared their log (sharing.py), so a token alone
+    reads nothing the person did not agree to. Nothing of the content is logged.
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ def add_staff_routes(app: Any, token: Optional[str], case_file: Callable[[], Cas
             return response.json({"error": "not_found"}, status=404)
         logger.info("a shared log was read by the team (%d entries)", len(lines))
         return response.json({"entries": lines})
+
+    @app.post(CASE_LOG_PATH + "<conversation_id>/reminders/cancel",
+              name="case_log_cancel_reminders")
+    async def cancel_reminders(request: Any, conversation_id: str) -> Any:
+        problem = refused(request, conversation_id)
+        if problem is not None:
+            return problem
+        count = await asyncio.to_thread(case_file().reminders.cancel_all, conversation_id)
+        logger.info("reminders cancelled after the chat was cleared (%d)", count)
+        return response.empty(status=204)
 
     @app.post(CASE_LOG_PATH + "<conversation_id>/reports", name="case_log_team_report")
     async def team_report(request: Any, conversation_id: str) -> Any:

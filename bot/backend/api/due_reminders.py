@@ -22,13 +22,12 @@ import logging
 from aiohttp import web
 
 from bot.backend.api.body import read_json
-from bot.backend.chat.rasa_client import RasaClient, RasaUnavailable
+from bot.backend.chat.rasa_client import RasaUnavailable
 from bot.backend.keys import RASA, TELEGRAM
 from bot.backend.web.errors import ApiError
 
 log = logging.getLogger(__name__)
 REMINDER_INTENT = "EXTERNAL_case_reminder"
-CANCEL_INTENT = "EXTERNAL_cancel_reminders"
 TELEGRAM_PREFIX = "tg-"
 MAX_TEXT = 100
 STATUS = {"not_connected": 404, "left": 410}
@@ -65,14 +64,3 @@ async def deliver_reminder(request: web.Request) -> web.Response:
     log.info("a reminder was delivered (%d messages)", len(said))
     return web.json_response({"status": "delivered", "messages": len(said)}, status=202)
 
-
-async def cancel_reminders(rasa: RasaClient, conversation_id: str) -> None:
-    """A Telegram person who cleared their chat gets no reminder afterwards: the action
-    server, which keeps them, is asked through Rasa to drop them (quietly). A failure is
-    logged: /delete erases them anyway, and "stop reminders" remains."""
-    if not conversation_id.startswith(TELEGRAM_PREFIX):
-        return
-    try:
-        await rasa.trigger(conversation_id, CANCEL_INTENT, {})
-    except RasaUnavailable as error:
-        log.warning("reminders were not cancelled for a person who left: %s", error)

@@ -3,20 +3,24 @@ chat/presence.py."""
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
 from bot.backend.chat import presence
 
 from bot.backend.api.body import read_json
-from bot.backend.api.due_reminders import cancel_reminders
 from bot.backend.api.conversations import withdraw
 from bot.backend.api.erasures import erase_or_keep
 from bot.backend.api.handoff_limits import held_back
 from bot.backend.api.schema import conversation_id, parse_event
-from bot.backend.keys import CLOCK, INGEST, RASA, SESSIONS, TRACKER, VAULT
+from bot.backend.keys import CLOCK, INGEST, SESSIONS, TRACKER, VAULT
+from bot.backend.staff.case.shared_log import SHARED_LOGS
 from bot.backend.storage import audit
 from bot.backend.web.errors import ApiError
 from bot.backend.web.validation import ValidationError
+
+log = logging.getLogger(__name__)
 
 
 async def post_event(request: web.Request) -> web.Response:
@@ -74,7 +78,9 @@ async def person_left(request: web.Request) -> web.Response:
     too. No body; 204 whether or not anything is held, so a gateway need not know."""
     conversation = _conversation_id(request)
     await presence.person_left(request.config_dict, conversation, audit.SERVICE, "api")
-    await cancel_reminders(request.config_dict[RASA], conversation)
+    if conversation.startswith("tg-") and not await request.config_dict[SHARED_LOGS] \
+            .cancel_reminders(conversation):
+        log.warning("reminders were not cancelled for a person who left")
     return web.Response(status=204)
 
 

@@ -82,3 +82,19 @@ def test_only_a_shared_log_is_read_and_added_to(served):
     assert _request(address + "/reports", token, {"to": "x", "made_by": "x"})[0] == 422
     case_file.sharing.withdraw("tg-a")
     assert _request(address, token)[0] == 404
+
+
+def test_a_cleared_chat_cancels_its_reminders_shared_or_not(served):
+    import datetime as dt
+    url, env, case_file = served
+    case_file.reminders.add("tg-b", dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1),
+                            text="check the post")
+    address = f"{url}/case-logs/tg-b/reminders/cancel"
+    request = urllib.request.Request(address, data=b"", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401 and case_file.reminders.pending("tg-b")
+    request.add_header("Authorization", f"Bearer {env['CASE_LOG_STAFF_TOKEN']}")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+    assert case_file.reminders.pending("tg-b") == []

@@ -80,6 +80,18 @@ class SharedLogs:
         return [LogLine(int(e["number"]), str(e["kind"]), str(e["text"])) for e in entries
                 if isinstance(e, dict) and isinstance(e.get("number"), int)]
 
+    async def cancel_reminders(self, conversation_id: str) -> bool:
+        """The person cleared their chat: no reminder may follow. True once done."""
+        if not self._url or not self._token:
+            return False
+        try:
+            async with self._http.post(self._address(conversation_id, "/reminders/cancel"),
+                                       headers=self._headers, timeout=self._timeout,
+                                       allow_redirects=False) as response:
+                return response.status == 204
+        except (aiohttp.ClientError, TimeoutError):
+            return False
+
     async def add_report(self, conversation_id: str, report: dict[str, Any]) -> int | str:
         """The new entry's number, or why not ("not_shared", "unavailable", a reason)."""
         if not self._url or not self._token:
