@@ -46,6 +46,7 @@ TOPIC_INTENTS = {"escalate": "ask_takedown", "cost": "ask_support", "hashing": "
                  "support": "ask_support", "contact": "tell_story",
                  "team_time": "request_human"}
 STORY_INTENT = "tell_story"
+FEELING_INTENT = "feeling_distressed"
 # A web address in the person's words (with a scheme, www., or a site and a path).
 LINK = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.[a-z]{2,}/\S*", re.IGNORECASE)
 FACTS_INTENT = "inform"
@@ -128,6 +129,8 @@ class IntentResolver(GraphComponent):
         for topic, intent in TOPIC_INTENTS.items():
             if topic in topics:
                 return intent
+        if "feeling" in found and not topics and "happened" not in found:
+            return FEELING_INTENT  # "I don't know what to do": met as a feeling
         if "happened" in found:
             return STORY_INTENT
         if "safe_now" in found:

@@ -88,3 +88,9 @@ def test_a_bare_link_is_where_it_is(resolver, intent):
     assert resolved(resolver, "its on reddit.com/r/abc/777", intent)[0] == "tell_story"
     # a link with a fact is that fact, as before
     assert resolved(resolver, "im 19 see x.com/a/1", "inform", [("age", 19)])[0] == "inform"
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "unsure"])
+def test_not_knowing_what_to_do_is_a_feeling(resolver, intent):
+    assert resolved(resolver, "i dont know what to do", intent, [("feeling", "lost")])[0] \
+        == "feeling_distressed"
