@@ -400,8 +400,11 @@ def _deadline_services(d: Directory, country: str) -> Tuple[str, ...]:
     return tuple(ids)
 
 
-_BUILDERS = {ESCALATE: _escalate, COST: _cost, STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown, HASHING: _hashing,
-             POLICE: _police_topic, LAW: _law, SUPPORT: _support}
+_BUILDERS = {
+    STORY: _story, CONTACT: _contact, EVIDENCE: _evidence, TAKEDOWN: _takedown,
+    HASHING: _hashing, POLICE: _police_topic, LAW: _law, SUPPORT: _support,
+    ESCALATE: _escalate, COST: _cost,
+}
 
 
 # --- steps ---------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ IMAGE_OFFER = ("image_offer", "share_image")
 NOT_ERASURE = ("delete_data", "evidence", "ask_evidence")
 # A topic named in words, and the intent that asks about it; earlier wins when several are
 # named ("what do I keep before I report it?" is about evidence).
-TOPIC_INTENTS = {"escalate": "ask_takedown", "cost": "ask_support", "hashing": "ask_hashing", "evidence": "ask_evidence",
+TOPIC_INTENTS = {"escalate": "ask_takedown", "cost": "ask_support",
+                 "hashing": "ask_hashing", "evidence": "ask_evidence",
                  "police": "ask_police", "law": "ask_law", "takedown": "ask_takedown",
                  "privacy": "ask_privacy", "human": "request_human",
                  "support": "ask_support", "contact": "tell_story",

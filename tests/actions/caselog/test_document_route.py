@@ -26,7 +26,8 @@ def _fetch(url: str, token: Optional[str], conversation: str) -> Tuple[int, byte
         request.add_header("Authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read(), {k.lower(): v for k, v in response.headers.items()}
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            return response.status, response.read(), headers
     except urllib.error.HTTPError as error:
         return error.code, b"", {}
 
