@@ -2,6 +2,7 @@
 are checked at start; it holds the outbox's keys and never the transcripts'."""
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -58,9 +59,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Tuple[str, str]]:
-    env = _env(tmp_path_factory.mktemp("actions"))
+@contextlib.contextmanager
+def running_gate(env: Dict[str, str]) -> Iterator[str]:
+    """The gated action server with `env`, healthy, until the block ends; yields its URL."""
     port = _free_port()
     process = _start(env, port)
     url = f"http://127.0.0.1:{port}"
@@ -75,10 +76,17 @@ def server(tmp_path_factory) -> Iterator[Tuple[str, str]]:
                 pass
             assert time.monotonic() < deadline, "the action server did not start"
             time.sleep(0.3)
-        yield url, env["ACTION_SERVER_TOKEN"]
+        yield url
     finally:
         process.terminate()
         process.wait(30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Tuple[str, str]]:
+    env = _env(tmp_path_factory.mktemp("actions"))
+    with running_gate(env) as url:
+        yield url, env["ACTION_SERVER_TOKEN"]
 
 
 CALL = {"next_action": "action_no_such_action", "sender_id": "x",

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 import urllib.error
 import urllib.request
 from typing import Dict, Iterator, Optional, Tuple
@@ -15,7 +14,7 @@ from cryptography.fernet import Fernet, MultiFernet
 from actions.caselog.case_file import CaseFile
 from actions.caselog.documents import Document
 from bot.directory import load_directory
-from tests.assistant.test_action_gate import _call, _env, _free_port, _start
+from tests.assistant.test_action_gate import _env, _start, running_gate
 
 PDF = Document("case-log.pdf", "application/pdf", b"%PDF-1.7 a log")
 
@@ -36,28 +35,14 @@ def _fetch(url: str, token: Optional[str], conversation: str) -> Tuple[int, byte
 def served(tmp_path_factory) -> Iterator[Tuple[str, Dict[str, str], CaseFile]]:
     env = {**_env(tmp_path_factory.mktemp("documents")),
            "CASE_DOCUMENT_TOKEN": secrets.token_urlsafe(32)}
-    port = _free_port()
-    process = _start(env, port)
-    url = f"http://127.0.0.1:{port}"
     case_file = CaseFile.open(f"sqlite:///{env['OUTBOX_PATH']}",
                               MultiFernet([Fernet(env["OUTBOX_ENCRYPTION_KEYS"])]),
                               {p.id for p in load_directory().platforms})
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read()
-            try:
-                if _call(url + "/health") == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the action server did not start"
-            time.sleep(0.3)
-        yield url, env, case_file
+        with running_gate(env) as url:
+            yield url, env, case_file
     finally:
         case_file.close()
-        process.terminate()
-        process.wait(30)
 
 
 def test_a_copy_is_given_once_to_its_channel(served):

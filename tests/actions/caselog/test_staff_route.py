@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 import urllib.error
 import urllib.request
 from typing import Dict, Iterator, Optional, Tuple
@@ -15,7 +14,7 @@ from cryptography.fernet import Fernet, MultiFernet
 
 from actions.caselog.case_file import CaseFile
 from bot.directory import load_directory
-from tests.assistant.test_action_gate import _call, _env, _free_port, _start
+from tests.assistant.test_action_gate import _env, running_gate
 
 
 def _request(url: str, token: Optional[str], body: Optional[dict] = None) -> Tuple[int, dict]:
@@ -35,28 +34,14 @@ def _request(url: str, token: Optional[str], body: Optional[dict] = None) -> Tup
 def served(tmp_path_factory) -> Iterator[Tuple[str, Dict[str, str], CaseFile]]:
     env = {**_env(tmp_path_factory.mktemp("staff")),
            "CASE_LOG_STAFF_TOKEN": secrets.token_urlsafe(32)}
-    port = _free_port()
-    process = _start(env, port)
-    url = f"http://127.0.0.1:{port}"
     case_file = CaseFile.open(f"sqlite:///{env['OUTBOX_PATH']}",
                               MultiFernet([Fernet(env["OUTBOX_ENCRYPTION_KEYS"])]),
                               {p.id for p in load_directory().platforms})
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read()
-            try:
-                if _call(url + "/health") == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the action server did not start"
-            time.sleep(0.3)
-        yield url, env, case_file
+        with running_gate(env) as url:
+            yield url, env, case_file
     finally:
         case_file.close()
-        process.terminate()
-        process.wait(30)
 
 
 def test_only_a_shared_log_is_read_and_added_to(served):
